@@ -1,0 +1,81 @@
+# undertow - stress overlayfs while its layers change underneath.
+#   make            build ./undertow
+#   make check      install missing build deps, unit + integration tests
+#   make sanitize   the same tests on an ASan+UBSan build
+#   make bench      engine vs a bare syscall loop on the same mount
+#   make clean
+
+BUILD    ?= build
+PKGS     := liburing jansson
+CC       ?= cc
+CFLAGS   ?= -O2 -g
+CFLAGS   += -std=gnu11 -D_GNU_SOURCE -Wall -Wextra -Werror -Ilib -Iharness
+SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+ifeq ($(SAN),1)
+CFLAGS   += $(SAN_FLAGS)
+LDFLAGS  += $(SAN_FLAGS)
+endif
+# Recursive (=) so they are read after deps.sh has installed pkg-config files.
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+CHECK_LIBS = $(shell pkg-config --libs check 2>/dev/null)
+
+LIB_SRC  := $(wildcard lib/*.c)
+SCN_SRC  := $(wildcard scenarios/*.c)
+HAR_SRC  := $(filter-out harness/main.c,$(wildcard harness/*.c))
+UNIT_SRC := $(wildcard tests/unit/*.c)
+INT_SRC  := $(wildcard tests/integration/*.c)
+CORE_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(LIB_SRC) $(SCN_SRC) $(HAR_SRC))
+HDRS     := $(wildcard lib/*.h harness/*.h)
+
+.PHONY: all check sanitize bench clean deps unit integration shellcheck
+
+all: undertow
+
+undertow: $(BUILD)/undertow
+	cp $< $@
+
+$(BUILD)/undertow: $(CORE_OBJ) $(BUILD)/harness/main.o
+	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+$(BUILD)/%.o: %.c $(HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(PKG_CFLAGS) -c -o $@ $<
+
+$(BUILD)/unit-tests: $(CORE_OBJ) $(patsubst %.c,$(BUILD)/%.o,$(UNIT_SRC))
+	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) $(CHECK_LIBS)
+
+$(BUILD)/int-tests: $(patsubst %.c,$(BUILD)/%.o,$(INT_SRC)) $(BUILD)/lib/errname.o
+	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) $(CHECK_LIBS)
+
+deps:
+	@./harness/deps.sh
+
+unit: $(BUILD)/unit-tests
+	$(BUILD)/unit-tests
+
+integration: $(BUILD)/int-tests $(BUILD)/undertow
+	UNDERTOW=$(BUILD)/undertow $(BUILD)/int-tests
+
+# deps first, then a fresh make so pkg-config sees what deps installed.
+check: deps
+	@$(MAKE) --no-print-directory all $(BUILD)/unit-tests $(BUILD)/int-tests
+	@$(MAKE) --no-print-directory unit integration
+	@if command -v shellcheck >/dev/null; then $(MAKE) --no-print-directory shellcheck; fi
+
+sanitize: deps
+	@$(MAKE) --no-print-directory BUILD=build/san SAN=1 unit integration
+
+bench: deps
+	@$(MAKE) --no-print-directory all $(BUILD)/bench
+	./tests/bench.sh $(BUILD)/bench ./undertow
+
+$(BUILD)/bench: tests/bench/bench.c $(BUILD)/lib/errname.o
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $^
+
+shellcheck:
+	shellcheck -S warning run.sh harness/*.sh tests/*.sh .ci/run
+
+clean:
+	rm -rf build undertow

@@ -1,0 +1,203 @@
+// SPDX-License-Identifier: GPL-2.0
+/* cli.c - parse the command line strictly: a bad value is a usage error. */
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+#define MAX_PROCS	256
+#define MAX_TIME	86400.0
+
+void ut_usage(FILE *f)
+{
+	fputs("usage: undertow list\n"
+	      "       undertow run [OPTIONS] [SCENARIO|TAG ...]\n"
+	      "       undertow replay RESULT_JSON\n"
+	      "options:\n"
+	      "  -t, --time SECS          run time per scenario (default: the scenario's, 2-3 s)\n"
+	      "  -w, --workers N          worker processes (default: sized to the machine)\n"
+	      "  -m, --mutators N         mutator processes, 0 = layers untouched\n"
+	      "  -s, --seed N             run seed (default: from the clock; printed)\n"
+	      "      --hang-timeout SECS  no progress for this long = hang (default 10)\n"
+	      "      --results DIR        results directory (default results/)\n"
+	      "exit: 0 pass, 1 a scenario not passed, 2 usage error, 4 all skipped\n", f);
+}
+
+static int ncpu(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+	return n > 0 ? (int)n : 1;
+}
+
+/* Two workers per CPU keep the overlay busy without drowning the mutators. */
+int ut_default_workers(void)
+{
+	int n = 2 * ncpu();
+
+	return n < 2 ? 2 : n > 16 ? 16 : n;
+}
+
+int ut_default_mutators(void)
+{
+	int n = ncpu() / 2;
+
+	return n < 1 ? 1 : n > 8 ? 8 : n;
+}
+
+static int parse_secs(const char *s, double *out)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno || end == s || *end || !isfinite(v) || v <= 0 || v > MAX_TIME)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+static int parse_int(const char *s, int min, int max, int *out)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || end == s || *end || v < min || v > max)
+		return -1;
+	*out = (int)v;
+	return 0;
+}
+
+static int parse_seed(const char *s, uint64_t *out)
+{
+	char *end;
+	unsigned long long v;
+
+	errno = 0;
+	v = strtoull(s, &end, 0);
+	/* JSON integers are signed 64-bit: keep seeds below 2^63. */
+	if (errno || end == s || *end || *s == '-' || v > INT64_MAX)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+static const struct option longopts[] = {
+	{ "time", required_argument, NULL, 't' },
+	{ "workers", required_argument, NULL, 'w' },
+	{ "mutators", required_argument, NULL, 'm' },
+	{ "seed", required_argument, NULL, 's' },
+	{ "hang-timeout", required_argument, NULL, 'H' },
+	{ "results", required_argument, NULL, 'R' },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+static int bad(char *err, size_t sz, const char *what, const char *val)
+{
+	snprintf(err, sz, "%s: '%s'", what, val);
+	return -1;
+}
+
+static int parse_opt(int c, const char *arg, struct ut_opts *o, char *err, size_t sz)
+{
+	switch (c) {
+	case 't':
+		return parse_secs(arg, &o->time_s) ? bad(err, sz,
+			"-t/--time wants seconds > 0", arg) : 0;
+	case 'w':
+		return parse_int(arg, 1, MAX_PROCS, &o->workers) ? bad(err, sz,
+			"-w/--workers wants an integer 1..256", arg) : 0;
+	case 'm':
+		return parse_int(arg, 0, MAX_PROCS, &o->mutators) ? bad(err, sz,
+			"-m/--mutators wants an integer 0..256", arg) : 0;
+	case 's':
+		o->seed_set = true;
+		return parse_seed(arg, &o->seed) ? bad(err, sz,
+			"-s/--seed wants an integer 0..2^63-1", arg) : 0;
+	case 'H':
+		return parse_secs(arg, &o->hang_timeout) ? bad(err, sz,
+			"--hang-timeout wants seconds > 0", arg) : 0;
+	case 'R':
+		o->results = arg;
+		return 0;
+	case 'h':
+		o->cmd = UT_CMD_HELP;
+		return 0;
+	default:
+		return -1;
+	}
+}
+
+int ut_parse_args(int argc, char **argv, struct ut_opts *o, char *err, size_t errsz)
+{
+	const char *cmd;
+	int c;
+
+	memset(o, 0, sizeof(*o));
+	o->workers = o->mutators = -1;
+	o->hang_timeout = 10;
+	o->results = "results";
+	err[0] = '\0';
+	if (argc < 2) {
+		snprintf(err, errsz, "no command (list, run, replay)");
+		return -1;
+	}
+	cmd = argv[1];
+	if (!strcmp(cmd, "list"))
+		o->cmd = UT_CMD_LIST;
+	else if (!strcmp(cmd, "run"))
+		o->cmd = UT_CMD_RUN;
+	else if (!strcmp(cmd, "replay"))
+		o->cmd = UT_CMD_REPLAY;
+	else if (!strcmp(cmd, "help") || !strcmp(cmd, "-h") || !strcmp(cmd, "--help"))
+		return o->cmd = UT_CMD_HELP, 0;
+	else {
+		snprintf(err, errsz, "unknown command '%s' (list, run, replay)", cmd);
+		return -1;
+	}
+	optind = 1;
+	opterr = 0;
+	/* "+": stop at the first scenario name; ":": report a missing value. */
+	while ((c = getopt_long(argc - 1, argv + 1, "+:t:w:m:s:h", longopts, NULL)) != -1) {
+		const char *cur = argv[optind];	/* argv + 1 shifted: the option just read */
+
+		if (c == '?') {
+			snprintf(err, errsz, "unknown option '%s'", cur);
+			return -1;
+		}
+		if (c == ':') {
+			snprintf(err, errsz, "option '%s' needs a value", cur);
+			return -1;
+		}
+		if (parse_opt(c, optarg, o, err, errsz))
+			return -1;
+	}
+	o->sel = argv + 1 + optind;
+	o->nsel = argc - 1 - optind;
+	for (int i = 0; i < o->nsel; i++)
+		if (o->sel[i][0] == '-') {
+			snprintf(err, errsz, "options go before scenario names: '%s'", o->sel[i]);
+			return -1;
+		}
+	if (o->cmd == UT_CMD_REPLAY) {
+		if (o->nsel != 1) {
+			snprintf(err, errsz, "replay wants one RESULT_JSON");
+			return -1;
+		}
+		o->replay = o->sel[0];
+	}
+	if (o->cmd == UT_CMD_LIST && o->nsel) {
+		snprintf(err, errsz, "list takes no arguments");
+		return -1;
+	}
+	return 0;
+}

@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* cli.h - the command line: commands, run options, usage errors. */
+#ifndef UT_CLI_H
+#define UT_CLI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+enum ut_cmd { UT_CMD_HELP, UT_CMD_LIST, UT_CMD_RUN, UT_CMD_REPLAY };
+
+#define UT_EXIT_PASS	0
+#define UT_EXIT_FAIL	1
+#define UT_EXIT_USAGE	2
+#define UT_EXIT_SKIP	4	/* kselftest's KSFT_SKIP */
+
+struct ut_opts {
+	enum ut_cmd cmd;
+	double time_s;		/* 0 = scenario's default */
+	int workers, mutators;	/* -1 = sized to the machine */
+	uint64_t seed;
+	bool seed_set;
+	double hang_timeout;
+	const char *results;
+	const char *replay;	/* RESULT_JSON for replay */
+	char **sel;		/* scenario names or tags */
+	int nsel;
+};
+
+/* 0, or -1 with one line in @err (exit 2). */
+int ut_parse_args(int argc, char **argv, struct ut_opts *o, char *err, size_t errsz);
+void ut_usage(FILE *f);
+int ut_default_workers(void);
+int ut_default_mutators(void);
+
+#endif

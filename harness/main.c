@@ -1,0 +1,391 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * main.c - undertow: list, run, replay.  KTAP on stdout, a summary table
+ * on stderr, results/<run-id>/ on disk.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+
+#include "cli.h"
+#include "ktap.h"
+#include "registry.h"
+#include "results.h"
+#include "run.h"
+
+#define MAX_SEL 256
+
+struct run_state {
+	const struct ut_opts *o;
+	char dir[PATH_MAX];		/* results/<run-id> */
+	char root[PATH_MAX];		/* private scratch for layers */
+	json_t *run;			/* run.json */
+	FILE *ktap_log, *kmsg_log;
+	int pass, fail, skip, n;
+};
+
+static void die_usage(const char *msg)
+{
+	fprintf(stderr, "undertow: %s\n", msg);
+	exit(UT_EXIT_USAGE);
+}
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	ut_interrupted = 1;
+}
+
+static int cmd_list(void)
+{
+	int n;
+	const struct ut_scenario *const *all = ut_registry(&n);
+
+	for (int i = 0; i < n; i++)
+		printf("%-26s %-40s %s\n", all[i]->name, all[i]->tags ? all[i]->tags : "",
+		       all[i]->desc);
+	return UT_EXIT_PASS;
+}
+
+/* Mounts made from here on stay in our own namespace. */
+static int isolate(void)
+{
+	if (unshare(CLONE_NEWNS) < 0)
+		return -errno;
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+		return -errno;
+	return 0;
+}
+
+static int mkdir_p(const char *path)
+{
+	char buf[PATH_MAX];
+
+	if (snprintf(buf, sizeof(buf), "%s", path) >= (int)sizeof(buf))
+		return -ENAMETOOLONG;
+	for (char *p = buf + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(buf, 0755) < 0 && errno != EEXIST)
+			return -errno;
+		*p = '/';
+	}
+	return mkdir(buf, 0755) < 0 && errno != EEXIST ? -errno : 0;
+}
+
+static void iso_time(char *buf, size_t sz)
+{
+	time_t t = time(NULL);
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(buf, sz, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+/* results/latest -> <run-id>, replaced atomically. */
+static void point_latest(const char *results, const char *id)
+{
+	char tmp[PATH_MAX], dst[PATH_MAX];
+
+	snprintf(tmp, sizeof(tmp), "%s/.latest.%d", results, (int)getpid());
+	snprintf(dst, sizeof(dst), "%s/latest", results);
+	unlink(tmp);
+	if (symlink(id, tmp) == 0 && rename(tmp, dst) < 0)
+		unlink(tmp);
+}
+
+static int open_results(struct run_state *st, int argc, char **argv, uint64_t seed)
+{
+	char id[64], ts[32], path[PATH_MAX + 32];
+	struct utsname u;
+	json_t *args = json_array();
+	int err;
+
+	iso_time(ts, sizeof(ts));
+	snprintf(id, sizeof(id), "%.4s%.2s%.2s-%.2s%.2s%.2s-%d", ts, ts + 5, ts + 8,
+		 ts + 11, ts + 14, ts + 17, (int)getpid());
+	if (snprintf(st->dir, sizeof(st->dir), "%s/%s", st->o->results, id) >= (int)sizeof(st->dir))
+		return -ENAMETOOLONG;
+	err = mkdir_p(st->dir);
+	if (err)
+		return err;
+	point_latest(st->o->results, id);
+	uname(&u);
+	for (int i = 0; i < argc; i++)
+		json_array_append_new(args, json_string(argv[i]));
+	st->run = json_pack("{s:s, s:s, s:o, s:I, s:s, s:n, s:b, s:[]}", "run_id", id,
+			    "kernel", u.release, "argv", args, "seed", (json_int_t)seed,
+			    "start", ts, "end", "complete", 0, "scenarios");
+	snprintf(path, sizeof(path), "%s/ktap.log", st->dir);
+	st->ktap_log = fopen(path, "we");
+	snprintf(path, sizeof(path), "%s/kmsg.log", st->dir);
+	st->kmsg_log = fopen(path, "we");
+	return st->run && st->ktap_log && st->kmsg_log ? 0 : -EIO;
+}
+
+static int write_run_json(struct run_state *st)
+{
+	char path[PATH_MAX + 16];
+
+	snprintf(path, sizeof(path), "%s/run.json", st->dir);
+	return ut_json_write_atomic(path, st->run);
+}
+
+/* A line to stdout and ktap.log alike. */
+static void out_line(struct run_state *st, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static void out_line(struct run_state *st, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	va_start(ap, fmt);
+	vfprintf(st->ktap_log, fmt, ap);
+	va_end(ap);
+	fflush(stdout);
+	fflush(st->ktap_log);
+}
+
+static void log_kmsg(struct run_state *st, const struct ut_result *r)
+{
+	json_t *k = json_object_get(r->extra, "kmsg");
+	size_t i;
+	json_t *v;
+
+	fprintf(st->kmsg_log, "=== %s (seed %llu)\n", r->name, (unsigned long long)r->seed);
+	json_array_foreach(k, i, v)
+		fprintf(st->kmsg_log, "%s\n", json_string_value(v));
+	fflush(st->kmsg_log);
+}
+
+static void record(struct run_state *st, int idx, struct ut_result *r)
+{
+	char path[PATH_MAX + 128], line[512], top[256];
+	json_t *j = ut_result_json(r);
+	int err;
+
+	snprintf(path, sizeof(path), "%s/%s.json", st->dir, r->name);
+	err = j ? ut_json_write_atomic(path, j) : -ENOMEM;
+	if (err)
+		fprintf(stderr, "undertow: writing %s: %s\n", path, strerror(-err));
+	json_decref(j);
+	json_array_append_new(json_object_get(st->run, "scenarios"),
+			      json_pack("{s:s, s:s, s:s, s:f}", "name", r->name,
+					"variant", r->variant,
+					"verdict", ut_verdict_name(r->verdict),
+					"duration_s", r->duration_s));
+	write_run_json(st);
+	log_kmsg(st, r);
+	ut_top_returns(r->ops, r->nops, 4, top, sizeof(top));
+	out_line(st, "# %s: %llu ops in %.1f s, workers %s\n", r->name,
+		 (unsigned long long)ut_total_calls(r->ops, r->nops), r->duration_s,
+		 top[0] ? top : "-");
+	ut_top_returns(r->muts, r->nmuts, 4, top, sizeof(top));
+	if (r->nmuts)
+		out_line(st, "# %s: mutators %s\n", r->name, top[0] ? top : "-");
+	for (int i = 0; i < r->findings.n; i++) {
+		const struct ut_finding *f = &r->findings.v[i];
+		const char *nl = strchr(f->detail, '\n');
+
+		out_line(st, "# %s: %s: %.*s\n", r->name,
+			 f->kind == UT_PASS ? "info" : ut_verdict_name(f->kind),
+			 nl ? (int)(nl - f->detail) : (int)strlen(f->detail), f->detail);
+	}
+	ut_ktap_line(line, sizeof(line), idx, r->name, r->verdict, r->reason);
+	out_line(st, "%s\n", line);
+	if (r->verdict == UT_PASS)
+		st->pass++;
+	else if (r->verdict == UT_SKIP)
+		st->skip++;
+	else
+		st->fail++;
+	st->n++;
+}
+
+static void summary(json_t *rows)
+{
+	size_t i;
+	json_t *v;
+
+	fprintf(stderr, "\n%-26s %-7s %12s  %s\n", "scenario", "verdict", "ops/s", "top returns");
+	json_array_foreach(rows, i, v)
+		fprintf(stderr, "%-26s %-7s %12.0f  %s\n",
+			json_string_value(json_object_get(v, "name")),
+			json_string_value(json_object_get(v, "verdict")),
+			json_real_value(json_object_get(v, "ops_s")),
+			json_string_value(json_object_get(v, "top")));
+}
+
+static int run_list(const struct ut_opts *o, const struct ut_scenario **sel, int nsel,
+		    int argc, char **argv)
+{
+	struct run_state st = { .o = o };
+	struct ut_run_cfg cfg = {
+		.seed = o->seed, .time_s = o->time_s, .hang_timeout = o->hang_timeout,
+		.workers = o->workers > 0 ? o->workers : ut_default_workers(),
+		.mutators = o->mutators >= 0 ? o->mutators : ut_default_mutators(),
+		.root = st.root, .self = "./undertow",
+	};
+	json_t *rows = json_array();
+	char ts[32];
+	int err, i;
+
+	err = open_results(&st, argc, argv, o->seed);
+	if (err) {
+		fprintf(stderr, "undertow: results in %s: %s\n", o->results, strerror(-err));
+		return UT_EXIT_FAIL;
+	}
+	snprintf(st.root, sizeof(st.root), "/tmp/undertow.XXXXXX");
+	if (!mkdtemp(st.root)) {
+		fprintf(stderr, "undertow: scratch directory: %s\n", strerror(errno));
+		return UT_EXIT_FAIL;
+	}
+	ut_ktap_header(stdout, nsel);
+	fprintf(st.ktap_log, "KTAP version 1\n1..%d\n", nsel);
+	out_line(&st, "# undertow seed %llu, %d workers, %d mutators, results %s\n",
+		 (unsigned long long)o->seed, cfg.workers, cfg.mutators, st.dir);
+	for (i = 0; i < nsel && !ut_interrupted; i++) {
+		struct ut_result r;
+		char top[256];
+
+		cfg.index = i + 1;
+		ut_run_scenario(sel[i], &cfg, &r);
+		record(&st, i + 1, &r);
+		ut_top_returns(r.ops, r.nops, 3, top, sizeof(top));
+		json_array_append_new(rows, json_pack("{s:s, s:s, s:f, s:s}", "name", r.name,
+			"verdict", ut_verdict_name(r.verdict),
+			"ops_s", r.duration_s > 0 ? ut_total_calls(r.ops, r.nops) / r.duration_s : 0.0,
+			"top", top));
+		ut_result_free(&r);
+	}
+	if (ut_interrupted)
+		out_line(&st, "Bail out! interrupted after %d of %d\n", i, nsel);
+	ut_ktap_totals(stdout, st.pass, st.fail, st.skip);
+	fprintf(st.ktap_log, "# Totals: pass:%d fail:%d skip:%d\n", st.pass, st.fail, st.skip);
+	iso_time(ts, sizeof(ts));
+	json_object_set_new(st.run, "end", json_string(ts));
+	json_object_set_new(st.run, "complete", json_boolean(!ut_interrupted));
+	write_run_json(&st);
+	summary(rows);
+	json_decref(rows);
+	json_decref(st.run);
+	fclose(st.ktap_log);
+	fclose(st.kmsg_log);
+	rmdir(st.root);
+	if (st.fail || ut_interrupted)
+		return UT_EXIT_FAIL;
+	return st.skip == st.n ? UT_EXIT_SKIP : UT_EXIT_PASS;
+}
+
+static uint64_t clock_seed(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return ((uint64_t)ts.tv_sec * 1000003u ^ (uint64_t)ts.tv_nsec ^
+		((uint64_t)getpid() << 20)) & INT64_MAX;
+}
+
+/* Refuse early, in one line, what would fail later in a confusing way. */
+static int preflight(void)
+{
+	int err;
+
+	if (geteuid() != 0) {
+		fprintf(stderr, "undertow: needs root (mounts overlays and tmpfs); "
+			"try: sudo ./run.sh\n");
+		return UT_EXIT_SKIP;
+	}
+	err = isolate();
+	if (err) {
+		fprintf(stderr, "undertow: private mount namespace: %s\n", strerror(-err));
+		return UT_EXIT_SKIP;
+	}
+	return 0;
+}
+
+static void install_signals(void)
+{
+	struct sigaction sa = { .sa_handler = on_signal };
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+}
+
+static int cmd_replay(struct ut_opts *o, int argc, char **argv)
+{
+	const struct ut_scenario *sc;
+	struct ut_result rec;
+	char why[512];
+	int rc;
+
+	if (ut_result_load(o->replay, &rec, why, sizeof(why)))
+		die_usage(why);
+	sc = ut_find(rec.name);
+	if (!sc) {
+		snprintf(why, sizeof(why), "%s: scenario '%s' is not in this build",
+			 o->replay, rec.name);
+		die_usage(why);
+	}
+	o->seed = rec.seed;
+	o->workers = rec.workers;
+	o->mutators = rec.mutators;
+	o->time_s = rec.runtime_s;
+	if (rec.hang_timeout_s > 0)
+		o->hang_timeout = rec.hang_timeout_s;
+	rc = preflight();
+	if (rc)
+		return rc;
+	install_signals();
+	return run_list(o, &sc, 1, argc, argv);
+}
+
+int main(int argc, char **argv)
+{
+	static const struct ut_scenario *sel[MAX_SEL];
+	struct ut_opts o;
+	char err[512];
+	int n, rc;
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (ut_parse_args(argc, argv, &o, err, sizeof(err))) {
+		fprintf(stderr, "undertow: %s\n", err);
+		return UT_EXIT_USAGE;
+	}
+	switch (o.cmd) {
+	case UT_CMD_HELP:
+		ut_usage(stdout);
+		return UT_EXIT_PASS;
+	case UT_CMD_LIST:
+		return cmd_list();
+	case UT_CMD_REPLAY:
+		return cmd_replay(&o, argc, argv);
+	case UT_CMD_RUN:
+		break;
+	}
+	n = ut_select(o.sel, o.nsel, sel, MAX_SEL, err, sizeof(err));
+	if (n < 0)
+		die_usage(err);
+	if (!o.seed_set)
+		o.seed = clock_seed();
+	rc = preflight();
+	if (rc)
+		return rc;
+	install_signals();
+	return run_list(&o, sel, n, argc, argv);
+}

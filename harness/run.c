@@ -1,0 +1,613 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * run.c - one scenario: layers, seed, mount, snapshots, engine + watchdog,
+ * stop, reap, umount, leak checks, kernel log, taint, verdict.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#include "engine.h"
+#include "errname.h"
+#include "kmsg.h"
+#include "layers.h"
+#include "mount.h"
+#include "ops.h"
+#include "run.h"
+#include "slab.h"
+#include "taint.h"
+#include "watchdog.h"
+
+volatile sig_atomic_t ut_interrupted;
+
+#define SETUP_BOUND_S	10.0	/* fork + held dirfds */
+#define STOP_GRACE_S	2.0	/* after stop, before a slow exit counts */
+#define KILL_BOUND_S	3.0	/* after SIGKILL */
+#define SLAB_RETRIES	20	/* x 50 ms for RCU-deferred frees */
+#define POLL_S		0.02
+#define KMSG_KEEP	500	/* kernel records kept as evidence */
+
+/*
+ * Errnos a plain filesystem gives under concurrent namespace changes: never
+ * failures.  Anything else must be in the scenario's tolerated list.
+ */
+static const int expected_errnos[] = {
+	ENOENT, EEXIST, ENOTEMPTY, ENOTDIR, EISDIR, ELOOP, EXDEV, EMLINK, 0
+};
+
+/* Everything a run accumulates besides the result itself. */
+struct scen {
+	const struct ut_scenario *sc;
+	const struct ut_run_cfg *cfg;
+	struct ut_result *r;
+	struct ut_layers lay;
+	struct ut_engine e;
+	struct ut_kmsg km;
+	bool mounted, km_open, hung;
+	json_t *kmsg;			/* kernel records since the marker */
+	unsigned long taint0;
+	long slab0;
+	int fds0;
+	json_t *procs, *snap;
+};
+
+static bool in_list(const int *l, int err)
+{
+	for (; l && *l; l++)
+		if (*l == err)
+			return true;
+	return false;
+}
+
+static const char *layer_where(const struct ut_layers *l, enum ut_where w)
+{
+	if (w == UT_AT_UPPER)
+		return l->has_upper ? l->upper : NULL;
+	if (w >= UT_AT_LOWER0 && w <= UT_AT_LOWER3 && (int)(w - UT_AT_LOWER0) < l->nlower)
+		return l->lower[w - UT_AT_LOWER0];
+	return w == UT_AT_MERGED ? l->merged : NULL;
+}
+
+static int seed_layers(struct scen *s, char *why, size_t sz)
+{
+	for (int w = UT_AT_LOWER0; w <= UT_AT_UPPER; w++) {
+		const char *path = layer_where(&s->lay, w);
+		char lc = w == UT_AT_UPPER ? 'u' : (char)('0' + w - UT_AT_LOWER0);
+		int fd, err;
+
+		if (!path)
+			continue;
+		fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (fd < 0)
+			return -errno;
+		err = ut_seed_layer(fd, s->sc->seed, lc, NULL);
+		close(fd);
+		if (err) {
+			snprintf(why, sz, "seeding layer %c: %s", lc, strerror(-err));
+			return err;
+		}
+	}
+	return 0;
+}
+
+static int mount_overlay(struct scen *s)
+{
+	struct ut_mount_req req = {
+		.nlower = s->lay.nlower,
+		.upper = s->lay.has_upper ? s->lay.upper : NULL,
+		.work = s->lay.has_upper ? s->lay.work : NULL,
+		.opts = s->sc->ovl_opts,
+		.target = s->lay.merged,
+	};
+	struct ut_mount_res res;
+
+	for (int i = 0; i < s->lay.nlower; i++)
+		req.lower[i] = s->lay.lower[i];
+	if (!ut_ovl_mount(&req, &res)) {
+		s->mounted = true;
+		json_object_set_new(s->snap, "mount_api",
+				    json_string(res.legacy ? "mount(2)" : "fsopen"));
+		return 0;
+	}
+	ut_finding_add(&s->r->findings, res.fail == UT_MNT_UNSUPPORTED ? UT_SKIP : UT_BROKEN,
+		       "overlay mount failed: %s", res.why);
+	return res.err;
+}
+
+/* Root dirfds every process inherits: merged and each real layer. */
+static int open_base(struct scen *s)
+{
+	struct ut_ctx *b = &s->e.base;
+
+	for (int w = 0; w < UT_AT_NR; w++) {
+		const char *p = w == UT_AT_HELD ? NULL : layer_where(&s->lay, w);
+
+		b->fd[w] = -1;
+		b->layer_path[w] = p;
+		if (p && (b->fd[w] = open(p, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+			return -errno;
+	}
+	b->merged_path = s->lay.merged;
+	b->sc = s->sc;
+	return 0;
+}
+
+static void close_base(struct scen *s)
+{
+	for (int w = 0; w < UT_AT_NR; w++)
+		if (s->e.base.fd[w] >= 0)
+			close(s->e.base.fd[w]);
+	for (int w = 0; w < UT_AT_NR; w++)
+		s->e.base.fd[w] = -1;
+}
+
+static void format_trace(const struct ut_trace *t, const struct ut_op *ops, char *buf, size_t sz)
+{
+	int n = snprintf(buf, sz, "%s", ops[t->op].name);
+
+	if (t->a)
+		n += snprintf(buf + n, sz > (size_t)n ? sz - n : 0, " %s", t->a);
+	if (t->b)
+		n += snprintf(buf + n, sz > (size_t)n ? sz - n : 0, " %s", t->b);
+	if (t->held >= 0)
+		n += snprintf(buf + n, sz > (size_t)n ? sz - n : 0, " @held%d", t->held);
+	snprintf(buf + n, sz > (size_t)n ? sz - n : 0, " = %s",
+		 t->ret == UT_PENDING ? "(running)" : t->ret >= 0 ? "OK" : ut_errname(t->ret));
+}
+
+/* Last ops of process @i, oldest first, the running one included. */
+static json_t *last_ops(const struct scen *s, int i)
+{
+	const struct ut_proc *p = &s->e.sh->proc[i];
+	const struct ut_op *ops = ut_role_ops(s->sc, p->role);
+	uint64_t seq = p->seq, from = seq >= UT_RING - 1 ? seq - (UT_RING - 1) : 0;
+	json_t *a = json_array();
+	char buf[256];
+
+	for (uint64_t k = from; k <= seq; k++) {
+		const struct ut_trace *t = &p->ring[k % UT_RING];
+
+		if (k == seq && t->ret != UT_PENDING)
+			break;		/* between two ops */
+		format_trace(t, ops, buf, sizeof(buf));
+		json_array_append_new(a, json_string(buf));
+	}
+	return a;
+}
+
+static json_t *first_ops(const struct scen *s, int i)
+{
+	const struct ut_proc *p = &s->e.sh->proc[i];
+	const struct ut_op *ops = ut_role_ops(s->sc, p->role);
+	json_t *a = json_array();
+	char buf[256];
+
+	for (uint64_t k = 0; k < p->seq && k < UT_RING; k++) {
+		struct ut_trace t = p->first[k];
+
+		t.ret = 0;	/* only the op and its names repeat, not results */
+		format_trace(&t, ops, buf, sizeof(buf));
+		*strrchr(buf, '=') = '\0';
+		buf[strlen(buf) - 1] = '\0';
+		json_array_append_new(a, json_string(buf));
+	}
+	return a;
+}
+
+static const char *role_name(int role)
+{
+	return role == UT_MUTATOR ? "mutator" : "worker";
+}
+
+/* "worker 2 (pid 123)" */
+static void proc_name(const struct scen *s, int i, char *buf, size_t sz)
+{
+	const struct ut_proc *p = &s->e.sh->proc[i];
+
+	snprintf(buf, sz, "%s %d (pid %d)", role_name(p->role), p->idx, (int)p->pid);
+}
+
+static char *last_ops_text(const struct scen *s, int i, int n)
+{
+	json_t *a = last_ops(s, i);
+	size_t cnt = json_array_size(a), from = cnt > (size_t)n ? cnt - n : 0;
+	char *out = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&out, &len);
+
+	for (size_t k = from; f && k < cnt; k++)
+		fprintf(f, "\n  %s", json_string_value(json_array_get(a, k)));
+	if (f)
+		fclose(f);
+	json_decref(a);
+	return out;
+}
+
+static void report_stuck(struct scen *s, struct ut_watch *w, double now)
+{
+	for (int i = 0; i < s->e.sh->nproc; i++) {
+		char who[64], desc[8192];
+		char *ops;
+
+		if (s->e.ex[i].reaped || ut_watch_idle(w, i, now) < s->cfg->hang_timeout)
+			continue;
+		proc_name(s, i, who, sizeof(who));
+		ut_task_describe(s->e.sh->proc[i].pid, desc, sizeof(desc));
+		ops = last_ops_text(s, i, 4);
+		ut_finding_add(&s->r->findings, UT_HANG,
+			       "%s made no progress for %.1f s\n%s\nlast ops:%s", who,
+			       ut_watch_idle(w, i, now), desc, ops ? ops : "");
+		free(ops);
+	}
+	s->hung = true;
+}
+
+/*
+ * Run, stop and reap with the watchdog on the whole time: a process that
+ * stops making progress for hang_timeout is a hang, whether it is mid-run
+ * or failing to leave its loop.
+ */
+static void drive(struct scen *s, double runtime)
+{
+	struct ut_watch w;
+	double t0 = ut_now(), stop_at = t0 + runtime, now;
+	bool stopping = false;
+	int stuck = -1;
+
+	if (ut_watch_init(&w, &s->e, t0)) {
+		ut_finding_add(&s->r->findings, UT_BROKEN, "watchdog: out of memory");
+		ut_engine_stop(&s->e);
+		ut_engine_go(&s->e);
+		ut_engine_kill(&s->e);
+		ut_engine_reap(&s->e, KILL_BOUND_S);
+		return;
+	}
+	ut_engine_go(&s->e);
+	for (;;) {
+		int left = ut_engine_reap(&s->e, POLL_S);
+
+		now = ut_now();
+		if (!left)
+			break;
+		if (!stopping && (now >= stop_at || ut_interrupted ||
+				  left < s->e.sh->nproc)) {
+			ut_engine_stop(&s->e);	/* time, ^C, or a process died */
+			stopping = true;
+			stop_at = now;
+		}
+		stuck = ut_watch_stuck(&w, &s->e, now, s->cfg->hang_timeout);
+		if (stuck >= 0)
+			break;
+		if (stopping && ut_interrupted && now - stop_at > STOP_GRACE_S)
+			break;
+	}
+	s->r->duration_s = ut_now() - t0;
+	if (stuck >= 0)
+		report_stuck(s, &w, now);
+	ut_watch_free(&w);
+	ut_engine_stop(&s->e);
+	if (ut_engine_reap(&s->e, 0)) {
+		ut_engine_kill(&s->e);
+		ut_engine_reap(&s->e, KILL_BOUND_S);
+	}
+}
+
+static void judge_exits(struct scen *s)
+{
+	for (int i = 0; i < s->e.sh->nproc; i++) {
+		const struct ut_exit *x = &s->e.ex[i];
+		const struct ut_proc *p = &s->e.sh->proc[i];
+		char who[64], *ops;
+
+		proc_name(s, i, who, sizeof(who));
+		if (!x->reaped) {
+			ut_finding_add(&s->r->findings, UT_HANG,
+				       "%s unkillable: state %c after SIGKILL + %.0f s",
+				       who, ut_task_state(p->pid), KILL_BOUND_S);
+			continue;
+		}
+		if (WIFSIGNALED(x->status) && !x->killed_by_us) {
+			ops = last_ops_text(s, i, 8);
+			ut_finding_add(&s->r->findings, UT_CRASH, "%s killed by signal %d (%s)\nlast ops:%s",
+				       who, WTERMSIG(x->status), strsignal(WTERMSIG(x->status)),
+				       ops ? ops : "");
+			free(ops);
+		} else if (WIFEXITED(x->status) && WEXITSTATUS(x->status)) {
+			ut_finding_add(&s->r->findings, UT_BROKEN, "%s exited %d: set-up %s",
+				       who, WEXITSTATUS(x->status),
+				       p->setup_err ? strerror(-p->setup_err) : "failed");
+		}
+	}
+}
+
+/* Sum per-process histograms into the result; no locks were needed. */
+static void sum_hists(struct scen *s)
+{
+	struct ut_result *r = s->r;
+
+	r->nops = ut_nops(s->sc->workers);
+	r->nmuts = s->e.nmutators ? ut_nops(s->sc->mutators) : 0;
+	for (int k = 0; k < r->nops; k++)
+		r->ops[k].name = s->sc->workers[k].name;
+	for (int k = 0; k < r->nmuts; k++)
+		r->muts[k].name = s->sc->mutators[k].name;
+	for (int i = 0; i < s->e.sh->nproc; i++) {
+		const struct ut_proc *p = &s->e.sh->proc[i];
+		struct ut_hist *h = p->role == UT_MUTATOR ? r->muts : r->ops;
+		int n = p->role == UT_MUTATOR ? r->nmuts : r->nops;
+
+		for (int k = 0; k < n; k++)
+			for (int b = 0; b < UT_NBUCKET; b++) {
+				h[k].ret[b] += p->hist[k][b];
+				h[k].calls += p->hist[k][b];
+			}
+	}
+}
+
+static void check_errnos(struct scen *s, const struct ut_hist *h, int n, const char *role)
+{
+	for (int k = 0; k < n; k++)
+		for (int b = 1; b < UT_NBUCKET; b++) {
+			if (!h[k].ret[b] || in_list(expected_errnos, b) ||
+			    in_list(s->sc->tolerated, b))
+				continue;
+			ut_finding_add(&s->r->findings, UT_FAIL,
+				       "%s op %s returned %s %llu times (not tolerated)",
+				       role, h[k].name, ut_bucket_name(b),
+				       (unsigned long long)h[k].ret[b]);
+		}
+}
+
+static void procs_json(struct scen *s)
+{
+	for (int i = 0; i < s->e.sh->nproc; i++) {
+		const struct ut_proc *p = &s->e.sh->proc[i];
+		json_t *o = json_pack("{s:s, s:i, s:i, s:I}", "role", role_name(p->role),
+				      "index", p->idx, "pid", (int)p->pid,
+				      "ops_done", (json_int_t)p->seq);
+
+		json_object_set_new(o, "first_ops", first_ops(s, i));
+		json_object_set_new(o, "last_ops", last_ops(s, i));
+		json_array_append_new(s->procs, o);
+	}
+}
+
+/* Plain umount first: EBUSY means something still holds the overlay. */
+static void unmount_overlay(struct scen *s)
+{
+	if (!s->mounted)
+		return;
+	if (umount2(s->lay.merged, 0) == 0) {
+		s->mounted = false;
+		return;
+	}
+	if (errno == EBUSY && !s->hung)
+		ut_finding_add(&s->r->findings, UT_LEAK,
+			       "overlay busy at umount (EBUSY) after every process exited");
+	else if (errno != EBUSY)
+		ut_finding_add(&s->r->findings, UT_BROKEN, "umount overlay: %s", strerror(errno));
+	if (umount2(s->lay.merged, MNT_DETACH) == 0)
+		s->mounted = false;
+}
+
+static void drop_caches(void)
+{
+	int fd = open("/proc/sys/vm/drop_caches", O_WRONLY | O_CLOEXEC);
+
+	if (fd >= 0) {
+		if (write(fd, "2", 1) < 0)
+			(void)0;	/* best effort: without it counts stay high */
+		close(fd);
+	}
+}
+
+/*
+ * Every ovl_inode of the unmounted overlay must be freed; frees are
+ * RCU-deferred, so give them a bounded while to land.
+ */
+static void check_slab(struct scen *s)
+{
+	long now = -ENOENT;
+
+	if (s->hung || s->mounted)
+		return;		/* a detached, busy overlay keeps its inodes */
+	for (int i = 0; i < SLAB_RETRIES; i++) {
+		drop_caches();
+		now = ut_slab_objects("ovl_inode");
+		if (now < 0 || now <= s->slab0)
+			break;
+		ut_sleep(0.05);
+	}
+	json_object_set_new(s->snap, "ovl_inode_before", json_integer(s->slab0));
+	json_object_set_new(s->snap, "ovl_inode_after", json_integer(now));
+	if (now > s->slab0 && s->slab0 >= 0)
+		ut_finding_add(&s->r->findings, UT_LEAK,
+			       "ovl_inode slab: %ld objects before mount, %ld after umount + drop_caches",
+			       s->slab0, now);
+}
+
+static void on_kmsg(const struct ut_kmsg_rec *rec, enum ut_kmsg_class cls,
+		    const char *why, void *arg)
+{
+	struct scen *s = arg;
+	static const enum ut_verdict kind[] = {
+		[UT_KM_CRASH] = UT_CRASH, [UT_KM_HANG] = UT_HANG, [UT_KM_LEAK] = UT_LEAK,
+	};
+
+	if (rec->facility == 0 || strstr(rec->msg, "undertow: "))
+		if (json_array_size(s->kmsg) < KMSG_KEEP)
+			json_array_append_new(s->kmsg, json_stringn(rec->msg, rec->len));
+	if (cls == UT_KM_NONE)
+		return;
+	ut_finding_add(&s->r->findings, kind[cls], "kernel: %.*s [%s]",
+		       (int)rec->len, rec->msg, why);
+}
+
+static void check_kmsg_taint(struct scen *s)
+{
+	unsigned long t1 = 0, bad;
+	char a[64], b[64];
+
+	if (s->km_open) {
+		if (ut_kmsg_drain(&s->km, on_kmsg, s) < 0)
+			ut_finding_add(&s->r->findings, UT_PASS, "kernel log unreadable");
+		if (s->km.lost)
+			ut_finding_add(&s->r->findings, UT_PASS,
+				       "kernel log overwritten: %d records lost", s->km.lost);
+		ut_kmsg_close(&s->km);
+		s->km_open = false;
+	}
+	if (ut_taint_read(&t1))
+		return;
+	ut_taint_letters(s->taint0, a, sizeof(a));
+	ut_taint_letters(t1, b, sizeof(b));
+	json_object_set_new(s->snap, "taint_before", json_string(a));
+	json_object_set_new(s->snap, "taint_after", json_string(b));
+	bad = ut_taint_bad(s->taint0, t1);
+	if (bad) {
+		ut_taint_letters(bad, a, sizeof(a));
+		ut_finding_add(&s->r->findings, UT_CRASH, "kernel tainted during the run: %s", a);
+	}
+}
+
+static void fill_settings(struct scen *s, double runtime)
+{
+	const struct ut_run_cfg *c = s->cfg;
+	struct ut_result *r = s->r;
+
+	snprintf(r->name, sizeof(r->name), "%s", s->sc->name);
+	snprintf(r->variant, sizeof(r->variant), "tmpfs");
+	snprintf(r->backend, sizeof(r->backend), "tmpfs");
+	snprintf(r->ovl_options, sizeof(r->ovl_options), "%s",
+		 s->sc->ovl_opts ? s->sc->ovl_opts : "");
+	r->seed = c->seed;
+	r->workers = c->workers;
+	r->mutators = s->sc->mutators[0].name ? c->mutators : 0;
+	r->runtime_s = runtime;
+	r->hang_timeout_s = c->hang_timeout;
+	snprintf(r->replay, sizeof(r->replay),
+		 "%s run -s %llu -t %g -w %d -m %d --hang-timeout %g %s", c->self,
+		 (unsigned long long)c->seed, runtime, c->workers, r->mutators,
+		 c->hang_timeout, s->sc->name);
+}
+
+static void set_reason(struct ut_result *r)
+{
+	const struct ut_finding *f;
+	const char *nl;
+
+	r->verdict = ut_findings_verdict(&r->findings, UT_PASS);
+	/* A missing feature with nothing worse found is a skip. */
+	if (r->verdict == UT_PASS && ut_findings_first(&r->findings, UT_SKIP))
+		r->verdict = UT_SKIP;
+	f = ut_findings_first(&r->findings, r->verdict);
+	if (!f)
+		return;
+	nl = strchr(f->detail, '\n');
+	snprintf(r->reason, sizeof(r->reason), "%.*s",
+		 nl ? (int)(nl - f->detail) : (int)strlen(f->detail), f->detail);
+}
+
+/* Set up layers and mount; false when the scenario cannot run. */
+static bool set_up(struct scen *s, const char *dir)
+{
+	char why[512] = "";
+	int err;
+
+	err = ut_layers_make(&s->lay, dir, s->sc->lowers, !s->sc->no_upper, why, sizeof(why));
+	if (!err)
+		err = seed_layers(s, why, sizeof(why));
+	if (err) {
+		ut_finding_add(&s->r->findings, UT_BROKEN, "layers: %s",
+			       why[0] ? why : strerror(-err));
+		return false;
+	}
+	s->slab0 = ut_slab_objects("ovl_inode");
+	if (ut_taint_read(&s->taint0))
+		s->taint0 = 0;
+	s->km_open = !ut_kmsg_open(&s->km);
+	if (s->km_open)
+		ut_kmsg_mark("start %s seed=%llu", s->sc->name, (unsigned long long)s->cfg->seed);
+	else
+		ut_finding_add(&s->r->findings, UT_PASS, "/dev/kmsg unreadable: kernel log not checked");
+	if (mount_overlay(s))
+		return false;
+	err = open_base(s);
+	if (!err && s->sc->prepare) {
+		struct ut_ctx c = s->e.base;
+		struct ut_trace t = { 0 };
+
+		c.te = &t;
+		ut_rng_seed_for(&c.rng, s->cfg->seed, s->sc->name, 2, 0);
+		err = s->sc->prepare(&c);
+	}
+	if (err) {
+		ut_finding_add(&s->r->findings, UT_BROKEN, "prepare: %s", strerror(-err));
+		return false;
+	}
+	return true;
+}
+
+static void run_engine(struct scen *s, double runtime)
+{
+	int err;
+
+	s->e.sc = s->sc;
+	s->e.nworkers = s->cfg->workers;
+	s->e.nmutators = s->r->mutators;
+	s->e.seed = s->cfg->seed;
+	err = ut_engine_start(&s->e, SETUP_BOUND_S);
+	if (err) {
+		ut_finding_add(&s->r->findings, UT_BROKEN, "starting processes: %s", strerror(-err));
+		if (s->e.sh)
+			judge_exits(s);
+		return;
+	}
+	drive(s, runtime);
+	judge_exits(s);
+	sum_hists(s);
+	check_errnos(s, s->r->ops, s->r->nops, "worker");
+	check_errnos(s, s->r->muts, s->r->nmuts, "mutator");
+	procs_json(s);
+}
+
+void ut_run_scenario(const struct ut_scenario *sc, const struct ut_run_cfg *cfg,
+		     struct ut_result *r)
+{
+	struct scen s = { .sc = sc, .cfg = cfg, .r = r };
+	double runtime = cfg->time_s ? cfg->time_s :
+			 sc->runtime_s ? sc->runtime_s : UT_DEFAULT_RUNTIME;
+	char dir[PATH_MAX];
+
+	memset(r, 0, sizeof(*r));
+	for (int w = 0; w < UT_AT_NR; w++)
+		s.e.base.fd[w] = -1;
+	s.e.barrier_w = -1;
+	s.procs = json_array();
+	s.snap = json_object();
+	s.kmsg = json_array();
+	s.fds0 = ut_count_fds(0);
+	fill_settings(&s, runtime);
+	snprintf(dir, sizeof(dir), "%s/%02d-%s", cfg->root, cfg->index, sc->name);
+	if (set_up(&s, dir))
+		run_engine(&s, runtime);
+	close_base(&s);
+	unmount_overlay(&s);
+	check_slab(&s);
+	check_kmsg_taint(&s);
+	if (s.lay.dir[0] && ut_layers_destroy(&s.lay))
+		ut_finding_add(&r->findings, UT_PASS, "layers: %s not removed", s.lay.dir);
+	if (s.e.sh)
+		ut_engine_free(&s.e);
+	json_object_set_new(s.snap, "harness_fds_before", json_integer(s.fds0));
+	json_object_set_new(s.snap, "harness_fds_after", json_integer(ut_count_fds(0)));
+	r->extra = json_pack("{s:o, s:o, s:o}", "procs", s.procs, "snapshots", s.snap,
+			     "kmsg", s.kmsg);
+	set_reason(r);
+}

@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* run.h - one scenario, end to end: layers, mount, engine, detectors, verdict. */
+#ifndef UT_RUN_H
+#define UT_RUN_H
+
+#include <signal.h>
+#include <stdint.h>
+
+#include "results.h"
+#include "scenario.h"
+
+struct ut_run_cfg {
+	uint64_t seed;
+	double time_s;			/* 0 = the scenario's default */
+	int workers, mutators;
+	double hang_timeout;
+	const char *root;		/* where scenario directories go */
+	int index;			/* 1-based, names the directory */
+	const char *self;		/* how to call undertow, for replay */
+};
+
+/* Set by the SIGINT/SIGTERM handler: the scenario stops within a bound. */
+extern volatile sig_atomic_t ut_interrupted;
+
+#define UT_DEFAULT_RUNTIME 2.0
+
+/* Run @sc; @r is filled (verdict, histograms, findings) whatever happens. */
+void ut_run_scenario(const struct ut_scenario *sc, const struct ut_run_cfg *cfg,
+		     struct ut_result *r);
+
+#endif

@@ -1,0 +1,169 @@
+// SPDX-License-Identifier: GPL-2.0
+/* errname.c - errno <-> symbolic name, the keys of every return histogram. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "errname.h"
+
+static const char *const names[UT_ERRNO_MAX + 1] = {
+	[EPERM] = "EPERM",
+	[ENOENT] = "ENOENT",
+	[ESRCH] = "ESRCH",
+	[EINTR] = "EINTR",
+	[EIO] = "EIO",
+	[ENXIO] = "ENXIO",
+	[E2BIG] = "E2BIG",
+	[ENOEXEC] = "ENOEXEC",
+	[EBADF] = "EBADF",
+	[ECHILD] = "ECHILD",
+	[EAGAIN] = "EAGAIN",
+	[ENOMEM] = "ENOMEM",
+	[EACCES] = "EACCES",
+	[EFAULT] = "EFAULT",
+	[ENOTBLK] = "ENOTBLK",
+	[EBUSY] = "EBUSY",
+	[EEXIST] = "EEXIST",
+	[EXDEV] = "EXDEV",
+	[ENODEV] = "ENODEV",
+	[ENOTDIR] = "ENOTDIR",
+	[EISDIR] = "EISDIR",
+	[EINVAL] = "EINVAL",
+	[ENFILE] = "ENFILE",
+	[EMFILE] = "EMFILE",
+	[ENOTTY] = "ENOTTY",
+	[ETXTBSY] = "ETXTBSY",
+	[EFBIG] = "EFBIG",
+	[ENOSPC] = "ENOSPC",
+	[ESPIPE] = "ESPIPE",
+	[EROFS] = "EROFS",
+	[EMLINK] = "EMLINK",
+	[EPIPE] = "EPIPE",
+	[EDOM] = "EDOM",
+	[ERANGE] = "ERANGE",
+	[EDEADLK] = "EDEADLK",
+	[ENAMETOOLONG] = "ENAMETOOLONG",
+	[ENOLCK] = "ENOLCK",
+	[ENOSYS] = "ENOSYS",
+	[ENOTEMPTY] = "ENOTEMPTY",
+	[ELOOP] = "ELOOP",
+	[ENOMSG] = "ENOMSG",
+	[EIDRM] = "EIDRM",
+	[ECHRNG] = "ECHRNG",
+	[EL2NSYNC] = "EL2NSYNC",
+	[EL3HLT] = "EL3HLT",
+	[EL3RST] = "EL3RST",
+	[ELNRNG] = "ELNRNG",
+	[EUNATCH] = "EUNATCH",
+	[ENOCSI] = "ENOCSI",
+	[EL2HLT] = "EL2HLT",
+	[EBADE] = "EBADE",
+	[EBADR] = "EBADR",
+	[EXFULL] = "EXFULL",
+	[ENOANO] = "ENOANO",
+	[EBADRQC] = "EBADRQC",
+	[EBADSLT] = "EBADSLT",
+	[EBFONT] = "EBFONT",
+	[ENOSTR] = "ENOSTR",
+	[ENODATA] = "ENODATA",
+	[ETIME] = "ETIME",
+	[ENOSR] = "ENOSR",
+	[ENONET] = "ENONET",
+	[ENOPKG] = "ENOPKG",
+	[EREMOTE] = "EREMOTE",
+	[ENOLINK] = "ENOLINK",
+	[EADV] = "EADV",
+	[ESRMNT] = "ESRMNT",
+	[ECOMM] = "ECOMM",
+	[EPROTO] = "EPROTO",
+	[EMULTIHOP] = "EMULTIHOP",
+	[EDOTDOT] = "EDOTDOT",
+	[EBADMSG] = "EBADMSG",
+	[EOVERFLOW] = "EOVERFLOW",
+	[ENOTUNIQ] = "ENOTUNIQ",
+	[EBADFD] = "EBADFD",
+	[EREMCHG] = "EREMCHG",
+	[ELIBACC] = "ELIBACC",
+	[ELIBBAD] = "ELIBBAD",
+	[ELIBSCN] = "ELIBSCN",
+	[ELIBMAX] = "ELIBMAX",
+	[ELIBEXEC] = "ELIBEXEC",
+	[EILSEQ] = "EILSEQ",
+	[ERESTART] = "ERESTART",
+	[ESTRPIPE] = "ESTRPIPE",
+	[EUSERS] = "EUSERS",
+	[ENOTSOCK] = "ENOTSOCK",
+	[EDESTADDRREQ] = "EDESTADDRREQ",
+	[EMSGSIZE] = "EMSGSIZE",
+	[EPROTOTYPE] = "EPROTOTYPE",
+	[ENOPROTOOPT] = "ENOPROTOOPT",
+	[EPROTONOSUPPORT] = "EPROTONOSUPPORT",
+	[ESOCKTNOSUPPORT] = "ESOCKTNOSUPPORT",
+	[EOPNOTSUPP] = "EOPNOTSUPP",
+	[EPFNOSUPPORT] = "EPFNOSUPPORT",
+	[EAFNOSUPPORT] = "EAFNOSUPPORT",
+	[EADDRINUSE] = "EADDRINUSE",
+	[EADDRNOTAVAIL] = "EADDRNOTAVAIL",
+	[ENETDOWN] = "ENETDOWN",
+	[ENETUNREACH] = "ENETUNREACH",
+	[ENETRESET] = "ENETRESET",
+	[ECONNABORTED] = "ECONNABORTED",
+	[ECONNRESET] = "ECONNRESET",
+	[ENOBUFS] = "ENOBUFS",
+	[EISCONN] = "EISCONN",
+	[ENOTCONN] = "ENOTCONN",
+	[ESHUTDOWN] = "ESHUTDOWN",
+	[ETOOMANYREFS] = "ETOOMANYREFS",
+	[ETIMEDOUT] = "ETIMEDOUT",
+	[ECONNREFUSED] = "ECONNREFUSED",
+	[EHOSTDOWN] = "EHOSTDOWN",
+	[EHOSTUNREACH] = "EHOSTUNREACH",
+	[EALREADY] = "EALREADY",
+	[EINPROGRESS] = "EINPROGRESS",
+	[ESTALE] = "ESTALE",
+	[EUCLEAN] = "EUCLEAN",
+	[ENOTNAM] = "ENOTNAM",
+	[ENAVAIL] = "ENAVAIL",
+	[EISNAM] = "EISNAM",
+	[EREMOTEIO] = "EREMOTEIO",
+	[EDQUOT] = "EDQUOT",
+	[ENOMEDIUM] = "ENOMEDIUM",
+	[EMEDIUMTYPE] = "EMEDIUMTYPE",
+	[ECANCELED] = "ECANCELED",
+	[ENOKEY] = "ENOKEY",
+	[EKEYEXPIRED] = "EKEYEXPIRED",
+	[EKEYREVOKED] = "EKEYREVOKED",
+	[EKEYREJECTED] = "EKEYREJECTED",
+	[EOWNERDEAD] = "EOWNERDEAD",
+	[ENOTRECOVERABLE] = "ENOTRECOVERABLE",
+	[ERFKILL] = "ERFKILL",
+	[EHWPOISON] = "EHWPOISON",
+};
+
+const char *ut_errname(int err)
+{
+	static __thread char buf[16];
+
+	if (err == 0)
+		return "OK";
+	if (err < 0)
+		err = -err;
+	if (err <= UT_ERRNO_MAX && names[err])
+		return names[err];
+	snprintf(buf, sizeof(buf), "E%d", err);
+	return buf;
+}
+
+int ut_errno_of(const char *name)
+{
+	int n;
+
+	if (!strcmp(name, "OK"))
+		return 0;
+	for (int i = 1; i <= UT_ERRNO_MAX; i++)
+		if (names[i] && !strcmp(names[i], name))
+			return i;
+	if (sscanf(name, "E%d", &n) == 1 && n > 0)
+		return n;
+	return -1;
+}

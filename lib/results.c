@@ -1,0 +1,168 @@
+// SPDX-License-Identifier: GPL-2.0
+/* results.c - result JSON: the keys of the results contract in README. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "errname.h"
+#include "results.h"
+
+const char *ut_bucket_name(int bucket)
+{
+	if (bucket == UT_NBUCKET - 1)
+		return "EOTHER";
+	return ut_errname(bucket);
+}
+
+uint64_t ut_total_calls(const struct ut_hist *h, int nh)
+{
+	uint64_t n = 0;
+
+	for (int i = 0; i < nh; i++)
+		n += h[i].calls;
+	return n;
+}
+
+void ut_top_returns(const struct ut_hist *h, int nh, int n, char *buf, size_t sz)
+{
+	uint64_t sum[UT_NBUCKET] = { 0 };
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (int i = 0; i < nh; i++)
+		for (int b = 0; b < UT_NBUCKET; b++)
+			sum[b] += h[i].ret[b];
+	for (int k = 0; k < n; k++) {
+		int best = -1;
+
+		for (int b = 0; b < UT_NBUCKET; b++)
+			if (sum[b] && (best < 0 || sum[b] > sum[best]))
+				best = b;
+		if (best < 0)
+			break;
+		used += snprintf(buf + used, used < sz ? sz - used : 0, "%s%s:%llu",
+				 k ? " " : "", ut_bucket_name(best),
+				 (unsigned long long)sum[best]);
+		sum[best] = 0;
+	}
+}
+
+static json_t *hist_json(const struct ut_hist *h, int nh)
+{
+	json_t *o = json_object();
+
+	for (int i = 0; i < nh; i++) {
+		json_t *ret = json_object();
+
+		for (int b = 0; b < UT_NBUCKET; b++)
+			if (h[i].ret[b])
+				json_object_set_new(ret, ut_bucket_name(b),
+						    json_integer((json_int_t)h[i].ret[b]));
+		json_object_set_new(o, h[i].name,
+				    json_pack("{s:I, s:o}", "calls", (json_int_t)h[i].calls,
+					      "returns", ret));
+	}
+	return o;
+}
+
+static json_t *findings_json(const struct ut_findings *f)
+{
+	json_t *a = json_array();
+
+	for (int i = 0; i < f->n; i++)
+		json_array_append_new(a, json_pack("{s:s, s:s}", "kind",
+			f->v[i].kind == UT_PASS ? "info" : ut_verdict_name(f->v[i].kind),
+			"detail", f->v[i].detail));
+	return a;
+}
+
+json_t *ut_result_json(const struct ut_result *r)
+{
+	json_t *j = json_pack("{s:s, s:s, s:s, s:s, s:I, s:f, s:i, s:i, s:s, s:s}",
+			      "name", r->name, "variant", r->variant,
+			      "verdict", ut_verdict_name(r->verdict), "reason", r->reason,
+			      "seed", (json_int_t)r->seed, "duration_s", r->duration_s,
+			      "workers", r->workers, "mutators", r->mutators,
+			      "ovl_options", r->ovl_options, "backend", r->backend);
+
+	if (!j)
+		return NULL;
+	json_object_set_new(j, "runtime_s", json_real(r->runtime_s));
+	json_object_set_new(j, "hang_timeout_s", json_real(r->hang_timeout_s));
+	json_object_set_new(j, "ops", hist_json(r->ops, r->nops));
+	json_object_set_new(j, "mutations", hist_json(r->muts, r->nmuts));
+	json_object_set_new(j, "findings", findings_json(&r->findings));
+	json_object_set_new(j, "replay", json_string(r->replay));
+	if (r->extra)
+		json_object_update(j, r->extra);
+	return j;
+}
+
+int ut_json_write_atomic(const char *path, json_t *j)
+{
+	char tmp[4096];
+	int fd, err = 0;
+
+	if (snprintf(tmp, sizeof(tmp), "%s.tmp.%d", path, (int)getpid()) >= (int)sizeof(tmp))
+		return -ENAMETOOLONG;
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return -errno;
+	if (json_dumpfd(j, fd, JSON_INDENT(2) | JSON_SORT_KEYS) < 0 || write(fd, "\n", 1) != 1)
+		err = errno ? -errno : -EIO;
+	if (!err && fsync(fd) < 0)
+		err = -errno;
+	if (close(fd) < 0 && !err)
+		err = -errno;
+	if (!err && rename(tmp, path) < 0)
+		err = -errno;
+	if (err)
+		unlink(tmp);
+	return err;
+}
+
+int ut_result_load(const char *path, struct ut_result *r, char *why, size_t whysz)
+{
+	json_error_t e;
+	json_t *j = json_load_file(path, 0, &e);
+	const char *name = NULL, *variant = "", *opts = "", *backend = "";
+	json_int_t seed = 0;
+	int workers = 0, mutators = 0;
+	double runtime = 0, hang = 0;
+
+	memset(r, 0, sizeof(*r));
+	if (!j) {
+		snprintf(why, whysz, "%s:%d: %s", path, e.line, e.text);
+		return -EINVAL;
+	}
+	if (json_unpack_ex(j, &e, 0, "{s:s, s?s, s:I, s:i, s:i, s?s, s?s, s?F, s?F}",
+			   "name", &name, "variant", &variant, "seed", &seed,
+			   "workers", &workers, "mutators", &mutators,
+			   "ovl_options", &opts, "backend", &backend,
+			   "runtime_s", &runtime, "hang_timeout_s", &hang) < 0) {
+		snprintf(why, whysz, "%s: not an undertow result: %s", path, e.text);
+		json_decref(j);
+		return -EINVAL;
+	}
+	snprintf(r->name, sizeof(r->name), "%s", name);
+	snprintf(r->variant, sizeof(r->variant), "%s", variant);
+	snprintf(r->ovl_options, sizeof(r->ovl_options), "%s", opts);
+	snprintf(r->backend, sizeof(r->backend), "%s", backend);
+	r->seed = (uint64_t)seed;
+	r->workers = workers;
+	r->mutators = mutators;
+	r->runtime_s = runtime;
+	r->hang_timeout_s = hang;
+	json_decref(j);
+	return 0;
+}
+
+void ut_result_free(struct ut_result *r)
+{
+	ut_findings_free(&r->findings);
+	json_decref(r->extra);
+	r->extra = NULL;
+}

@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* results.h - a scenario's result, as JSON on disk (written atomically). */
+#ifndef UT_RESULTS_H
+#define UT_RESULTS_H
+
+#include <stdint.h>
+#include <jansson.h>
+
+#include "scenario.h"
+#include "verdict.h"
+
+/* Return histogram of one op: calls and returns by bucket (0 = OK). */
+struct ut_hist {
+	const char *name;
+	uint64_t calls;
+	uint64_t ret[UT_NBUCKET];
+};
+
+struct ut_result {
+	char name[64];
+	char variant[96];
+	enum ut_verdict verdict;
+	char reason[256];		/* one line, for KTAP */
+	uint64_t seed;
+	double duration_s, runtime_s, hang_timeout_s;
+	int workers, mutators;
+	char ovl_options[256];
+	char backend[32];
+	struct ut_hist ops[UT_MAX_OPS], muts[UT_MAX_OPS];
+	int nops, nmuts;
+	struct ut_findings findings;
+	char replay[1024];
+	json_t *extra;			/* procs, snapshots: owned, may be NULL */
+};
+
+/* The errno bucket's key: "OK", "ENOENT", ... */
+const char *ut_bucket_name(int bucket);
+/* The @n most frequent returns of all ops as "ENOENT:12 OK:9", into buf. */
+void ut_top_returns(const struct ut_hist *h, int nh, int n, char *buf, size_t sz);
+uint64_t ut_total_calls(const struct ut_hist *h, int nh);
+
+json_t *ut_result_json(const struct ut_result *r);
+/* Write JSON to @path through a temp file and rename(2).  0 or -errno. */
+int ut_json_write_atomic(const char *path, json_t *j);
+/* Read back what replay needs (name, seed, settings).  0 or -errno/-EINVAL. */
+int ut_result_load(const char *path, struct ut_result *r, char *why, size_t whysz);
+void ut_result_free(struct ut_result *r);
+
+#endif

@@ -1,0 +1,112 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * scenario.h - what a scenario declares and what its ops see.
+ *
+ * A scenario is one file in scenarios/ holding one struct ut_scenario and a
+ * UT_REGISTER() line.  The pointer lands in the "ut_scenarios" ELF section,
+ * so adding a scenario needs no other edit.
+ */
+#ifndef UT_SCENARIO_H
+#define UT_SCENARIO_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <limits.h>
+#include <stddef.h>
+
+#include "prng.h"
+
+#define UT_MAX_OPS	24	/* per role */
+#define UT_MAX_HELD	16	/* dirfds held by each worker */
+#define UT_MAX_LOWER	4
+#define UT_RING		64	/* last ops kept per process */
+#define UT_NBUCKET	136	/* 0 = OK, 1..134 errno, 135 = other */
+#define UT_PENDING	INT32_MIN	/* ring entry of an op still running */
+
+/* Where an op's *at() calls are rooted. */
+enum ut_where {
+	UT_AT_MERGED = 0,	/* dirfd on the overlay root */
+	UT_AT_HELD,		/* a random dirfd held since start (workers) */
+	UT_AT_LOWER0,		/* real lower layer 0 (mutators) ... */
+	UT_AT_LOWER1,
+	UT_AT_LOWER2,
+	UT_AT_LOWER3,
+	UT_AT_UPPER,		/* real upper layer (mutators) */
+	UT_AT_NR
+};
+
+struct ut_ctx;
+struct ut_op;
+
+/* Returns 0 (or a byte count) on success, -errno on failure. */
+typedef int (*ut_op_fn)(struct ut_ctx *c, const struct ut_op *op);
+
+struct ut_op {
+	const char *name;		/* recorded name, unique in its role */
+	ut_op_fn fn;
+	unsigned weight;
+	enum ut_where at;
+	const char *const *names;	/* name pool; NULL = scenario's */
+	long arg;			/* op-specific: flags, mode, size */
+};
+
+struct ut_scenario {
+	const char *name;
+	const char *desc;		/* one line */
+	const char *tags;		/* space separated */
+	int lowers;			/* number of lower layers, >= 1 */
+	bool no_upper;			/* lower-only (read-only) overlay */
+	const char *ovl_opts;		/* required overlay options, or NULL */
+	/*
+	 * Seed entries "L:path[spec]", L = 0..3 (lower) or u (upper):
+	 *   "0:d/"        directory        "0:d/f=text"  file with text
+	 *   "0:d/f="      empty file       "0:d/l->tgt"  symlink
+	 *   "u:d/x!"      whiteout (0/0 char device)
+	 */
+	const char *const *seed;
+	const char *const *hold;	/* merged dirs each worker holds open */
+	const char *const *names;	/* default name pool for ops */
+	struct ut_op workers[UT_MAX_OPS];	/* ends at .name == NULL */
+	struct ut_op mutators[UT_MAX_OPS];
+	const int *tolerated;		/* errnos recorded, not failures; 0 ends */
+	unsigned runtime_s;		/* default run time, 0 = harness default */
+	/* Optional: runs once after mount, before the workers fork. */
+	int (*prepare)(struct ut_ctx *c);
+};
+
+/* One entry of a process's trace ring (shared memory). */
+struct ut_trace {
+	uint16_t op;
+	int16_t held;			/* held dirfd index or -1 */
+	int32_t ret;			/* UT_PENDING while running */
+	const char *a, *b;		/* static pool strings (same in parent) */
+};
+
+/* What an op sees.  One per process, private memory. */
+struct ut_ctx {
+	struct ut_rng rng;
+	int idx;			/* process index within its role */
+	bool mutator;
+	const struct ut_scenario *sc;
+	int fd[UT_AT_NR];		/* dirfds: merged root, layer roots */
+	int held[UT_MAX_HELD];		/* -1 where the open failed */
+	int nheld;
+	struct ut_trace *te;		/* ring entry of the current op */
+	const struct ut_op *ops;	/* this role's op table */
+	uint32_t npool[UT_MAX_OPS];	/* pool size of each op */
+	int scratch[8];			/* per-process fds/state ops may keep */
+	const char *merged_path;
+	const char *layer_path[UT_AT_NR];
+};
+
+#define UT_REGISTER(sc)							\
+	static const struct ut_scenario *const ut_reg_##sc		\
+	__attribute__((used, section("ut_scenarios"), aligned(sizeof(void *)))) = &sc
+
+extern const struct ut_scenario *const __start_ut_scenarios[];
+extern const struct ut_scenario *const __stop_ut_scenarios[];
+
+#define UT_ERRNOS(...) ((const int[]){ __VA_ARGS__, 0 })
+#define UT_NAMES(...) ((const char *const[]){ __VA_ARGS__, NULL })
+
+#endif

@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * slab.h - small readers of kernel object counts, for leak reports.
+ */
+#ifndef UT_SLAB_H
+#define UT_SLAB_H
+
+#include <sys/types.h>
+
+/*
+ * In-use object count of slab cache @cache: first number of
+ * /sys/kernel/slab/NAME/objects, else the active_objs column of
+ * /proc/slabinfo.  -ENOENT if the cache does not exist (e.g. overlay not
+ * loaded yet), -EINVAL for a name that is not a plain file name, other
+ * -errno on read failure.  A cache merged into another (sysfs symlink)
+ * reports the merged cache's count.
+ */
+long ut_slab_objects(const char *cache);
+
+/*
+ * First integer in a file (leading blanks skipped).  0, -EINVAL if the
+ * file does not start with one, -ERANGE on overflow, or -errno.
+ */
+int ut_read_long(const char *path, long *out);
+
+/* /proc/sys/fs/dentry-state: first two fields.  0 or -errno. */
+int ut_dentry_state(long *nr_dentry, long *nr_unused);
+
+/* /proc/sys/fs/inode-nr: both fields.  0 or -errno. */
+int ut_inode_nr(long *nr_inodes, long *nr_free);
+
+/*
+ * Number of open fds of @pid (0 = self; the fd used to count is not
+ * included).  Count or -errno (-ENOENT: no such process).
+ */
+int ut_count_fds(pid_t pid);
+
+#endif

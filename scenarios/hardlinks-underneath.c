@@ -1,0 +1,36 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * hardlinks-underneath: with index=on, hard links are added and removed
+ * directly in lower and upper while workers link, unlink and copy up
+ * through the overlay: the fstests overlay/034 and 072 shape (83552eacdfc0,
+ * WARN in drop_nlink from ovl_set_nlink trusting a stale count).
+ */
+#include "ops.h"
+
+#define H UT_NAMES("h/a", "h/a1", "h/a2", "h/b", "h/b1", "h/c")
+
+static const struct ut_scenario sc = {
+	.name = "hardlinks-underneath",
+	.desc = "index=on: lower/upper hard links change under overlay link/unlink",
+	.tags = "index hardlink lower upper fstests quick",
+	.lowers = 1,
+	.ovl_opts = "index=on",
+	.seed = UT_NAMES("0:h/", "0:h/a=a", "0:h/b=b", "u:h/"),
+	.names = H,
+	.workers = {
+		{ "linkat", ut_op_link, 3, UT_AT_MERGED },
+		{ "unlinkat", ut_op_unlink, 2, UT_AT_MERGED },
+		{ "write", ut_op_write, 2, UT_AT_MERGED },
+		{ "fstatat", ut_op_stat, 2, UT_AT_MERGED },
+		{ "renameat2", ut_op_rename, 1, UT_AT_MERGED },
+	},
+	.mutators = {
+		{ "lower_link", ut_op_link, 3, UT_AT_LOWER0 },
+		{ "lower_unlink", ut_op_unlink, 2, UT_AT_LOWER0 },
+		{ "upper_link", ut_op_link, 2, UT_AT_UPPER },
+		{ "upper_unlink", ut_op_unlink, 2, UT_AT_UPPER },
+		{ "lower_creat", ut_op_creat, 1, UT_AT_LOWER0, UT_NAMES("h/a", "h/b") },
+	},
+	.tolerated = UT_ERRNOS(ESTALE),
+};
+UT_REGISTER(sc);

@@ -1,0 +1,31 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * iterate-dead-dir: workers hold merged directory fds and lseek(0) +
+ * getdents64 them while mutators delete and recreate the real lower and
+ * upper directories: ovl_iterate()/ovl_dir_read_merged() on a real dir that
+ * is dead (IS_DEADDIR), and the readdir cache of a merged dir.
+ */
+#include "ops.h"
+
+static const struct ut_scenario sc = {
+	.name = "iterate-dead-dir",
+	.desc = "getdents64 on held merged dirfds while the real dirs die and return",
+	.tags = "readdir lower upper dirfd quick",
+	.lowers = 1,
+	.seed = UT_NAMES("0:d0/", "0:d0/a=", "0:d0/b=", "0:d0/s/", "0:d0/s/x=",
+			 "0:d1/", "0:d1/c=", "u:d0/", "u:d0/u0=", "u:d0/s/", "u:d0/s/y=",
+			 "u:d1/", "u:d1/u1=", "u:d2/", "u:d2/u2="),
+	.hold = UT_NAMES("d0", "d1", "d2", "d0/s"),
+	.workers = {
+		{ "getdents_held", ut_op_getdents, 6, UT_AT_HELD },
+		{ "fstatat_held", ut_op_stat, 2, UT_AT_HELD, UT_NAMES("a", "u0", "s", "c", "x") },
+		{ "readdir", ut_op_readdir, 1, UT_AT_MERGED, UT_NAMES("d0", "d1", "d2", "d0/s") },
+	},
+	.mutators = {
+		{ "lower_recreate", ut_op_recreate, 2, UT_AT_LOWER0, UT_NAMES("d0", "d1", "d0/s") },
+		{ "upper_recreate", ut_op_recreate, 2, UT_AT_UPPER, UT_NAMES("d0", "d1", "d2", "d0/s") },
+		{ "upper_rmtree", ut_op_rmtree, 1, UT_AT_UPPER, UT_NAMES("d0/s", "d2") },
+	},
+	.tolerated = UT_ERRNOS(ESTALE),
+};
+UT_REGISTER(sc);

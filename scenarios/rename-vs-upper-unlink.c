@@ -1,0 +1,34 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * rename-vs-upper-unlink: workers rename through the overlay while
+ * mutators unlink the rename targets directly in upper: the a295aef603e1
+ * shape (ovl_rename passing a negative upper dentry to vfs_rename).
+ */
+#include <fcntl.h>
+
+#include "ops.h"
+
+#define T UT_NAMES("r/t0", "r/t1", "r/t2", "r/t3", "r/sub", "r/sub/t4")
+
+static const struct ut_scenario sc = {
+	.name = "rename-vs-upper-unlink",
+	.desc = "overlay renames racing with unlinks of their targets in upper",
+	.tags = "upper rename unlink quick",
+	.lowers = 1,
+	.seed = UT_NAMES("0:r/", "0:r/t0=l", "0:r/sub/", "0:r/sub/t4=l", "u:r/", "u:r/t1=u",
+			 "u:r/t2=u"),
+	.names = T,
+	.workers = {
+		{ "renameat2", ut_op_rename, 4, UT_AT_MERGED },
+		{ "renameat2_noreplace", ut_op_rename, 1, UT_AT_MERGED, NULL, RENAME_NOREPLACE },
+		{ "renameat2_exchange", ut_op_rename, 1, UT_AT_MERGED, NULL, RENAME_EXCHANGE },
+		{ "creat", ut_op_creat, 3, UT_AT_MERGED },
+		{ "fstatat", ut_op_stat, 1, UT_AT_MERGED },
+	},
+	.mutators = {
+		{ "upper_unlink", ut_op_unlink, 4, UT_AT_UPPER },
+		{ "upper_creat", ut_op_creat, 1, UT_AT_UPPER },
+	},
+	.tolerated = UT_ERRNOS(ESTALE, EXDEV),
+};
+UT_REGISTER(sc);

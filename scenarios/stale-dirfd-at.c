@@ -1,0 +1,52 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * stale-dirfd-at: workers open dirfds on merged subdirectories at start and
+ * keep issuing every *at() call relative to them after mutators renamed or
+ * removed the real directories in lower and upper (the seed's
+ * "xxxat(dfd, ...)" case): ovl_lookup on a parent whose real dirs are
+ * gone, ovl_create/ovl_rename/ovl_link under a dead upper parent.
+ */
+#include <fcntl.h>
+#include <linux/openat2.h>
+
+#include "ops.h"
+
+#define IN UT_NAMES("n0", "n1", "n2", "sub", "ln")
+
+static const struct ut_scenario sc = {
+	.name = "stale-dirfd-at",
+	.desc = "every *at() call relative to dirfds whose real dirs were renamed/removed",
+	.tags = "dirfd lower upper rename quick",
+	.lowers = 1,
+	.seed = UT_NAMES("0:p/", "0:p/n0=0", "0:p/sub/", "0:p/ln->n0", "0:p/q/", "0:p/q/n1=1",
+			 "0:r/", "0:r/n2=2", "u:r/", "u:r/n1=u", "u:s/", "u:s/n0=s"),
+	.hold = UT_NAMES("p", "p/q", "r", "s"),
+	.names = IN,
+	.workers = {
+		{ "openat", ut_op_open, 3, UT_AT_HELD },
+		{ "openat_creat", ut_op_creat, 2, UT_AT_HELD },
+		{ "openat2", ut_op_openat2, 1, UT_AT_HELD, NULL, RESOLVE_BENEATH },
+		{ "mkdirat", ut_op_mkdir, 1, UT_AT_HELD },
+		{ "unlinkat", ut_op_unlink, 1, UT_AT_HELD },
+		{ "unlinkat_dir", ut_op_rmdir, 1, UT_AT_HELD },
+		{ "renameat2", ut_op_rename, 1, UT_AT_HELD },
+		{ "renameat2_noreplace", ut_op_rename, 1, UT_AT_HELD, NULL, RENAME_NOREPLACE },
+		{ "renameat2_exchange", ut_op_rename, 1, UT_AT_HELD, NULL, RENAME_EXCHANGE },
+		{ "renameat2_whiteout", ut_op_rename, 1, UT_AT_HELD, NULL, RENAME_WHITEOUT },
+		{ "linkat", ut_op_link, 1, UT_AT_HELD },
+		{ "symlinkat", ut_op_symlink, 1, UT_AT_HELD },
+		{ "readlinkat", ut_op_readlink, 1, UT_AT_HELD },
+		{ "faccessat2", ut_op_access, 1, UT_AT_HELD },
+		{ "fchmodat", ut_op_chmod, 1, UT_AT_HELD },
+		{ "utimensat", ut_op_utimens, 1, UT_AT_HELD },
+		{ "fstatat", ut_op_stat, 2, UT_AT_HELD },
+	},
+	.mutators = {
+		{ "lower_rename", ut_op_rename, 2, UT_AT_LOWER0, UT_NAMES("p", "p2", "r", "p/q", "q") },
+		{ "lower_recreate", ut_op_recreate, 1, UT_AT_LOWER0, UT_NAMES("p", "r", "p/q") },
+		{ "upper_rename", ut_op_rename, 2, UT_AT_UPPER, UT_NAMES("p", "p2", "r", "s", "s2") },
+		{ "upper_rmtree", ut_op_rmtree, 1, UT_AT_UPPER, UT_NAMES("p", "p/q", "r", "s") },
+	},
+	.tolerated = UT_ERRNOS(ESTALE, EINVAL, EPERM, EBUSY, ENXIO),
+};
+UT_REGISTER(sc);

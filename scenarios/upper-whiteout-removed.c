@@ -1,0 +1,35 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * upper-whiteout-removed: whiteouts in upper (left by unlinks through the
+ * overlay) are removed directly while negative merged dentries are cached;
+ * workers then create and mkdir over the names: the fstests overlay/063
+ * shape (5e1275808630, ovl_create_over_whiteout with no whiteout left).
+ */
+#include "ops.h"
+
+#define W UT_NAMES("w/a", "w/b", "w/c", "w/d", "w/e")
+
+static const struct ut_scenario sc = {
+	.name = "upper-whiteout-removed",
+	.desc = "remove/recreate upper whiteouts under create and mkdir (overlay/063)",
+	.tags = "upper whiteout fstests quick",
+	.lowers = 1,
+	.seed = UT_NAMES("0:w/", "0:w/a=", "0:w/b=", "0:w/c/", "0:w/d=", "0:w/e/",
+			 "u:w/", "u:w/a!", "u:w/c!"),
+	.names = W,
+	.workers = {
+		{ "unlinkat", ut_op_unlink, 2, UT_AT_MERGED },
+		{ "unlinkat_dir", ut_op_rmdir, 1, UT_AT_MERGED },
+		{ "fstatat", ut_op_stat, 3, UT_AT_MERGED },
+		{ "creat", ut_op_creat, 2, UT_AT_MERGED },
+		{ "mkdirat", ut_op_mkdir, 2, UT_AT_MERGED },
+	},
+	.mutators = {
+		{ "upper_unlink", ut_op_unlink, 3, UT_AT_UPPER },
+		{ "upper_rmdir", ut_op_rmdir, 1, UT_AT_UPPER },
+		{ "upper_whiteout", ut_op_whiteout, 1, UT_AT_UPPER },
+		{ "lower_recreate", ut_op_recreate, 1, UT_AT_LOWER0 },
+	},
+	.tolerated = UT_ERRNOS(ESTALE),
+};
+UT_REGISTER(sc);
