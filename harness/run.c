@@ -419,6 +419,7 @@ static void check_slab(struct scen *s)
 		return;		/* a detached, busy overlay keeps its inodes */
 	for (int i = 0; i < SLAB_RETRIES; i++) {
 		drop_caches();
+		ut_slab_shrink("ovl_inode");
 		now = ut_slab_objects("ovl_inode");
 		if (now < 0 || now <= s->slab0)
 			break;
@@ -528,6 +529,7 @@ static bool set_up(struct scen *s, const char *dir)
 			       why[0] ? why : strerror(-err));
 		return false;
 	}
+	ut_slab_shrink("ovl_inode");	/* count objects, not CPU slabs */
 	s->slab0 = ut_slab_objects("ovl_inode");
 	if (ut_taint_read(&s->taint0))
 		s->taint0 = 0;

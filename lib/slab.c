@@ -228,3 +228,20 @@ int ut_count_fds(pid_t pid)
 	closedir(d);
 	return err ? err : n;
 }
+
+int ut_slab_shrink(const char *cache)
+{
+	char path[PATH_MAX];
+	int fd, err = 0;
+
+	if (!slab_name_ok(cache))
+		return -EINVAL;
+	snprintf(path, sizeof(path), "/sys/kernel/slab/%s/shrink", cache);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (write(fd, "1", 1) != 1)
+		err = -errno;
+	close(fd);
+	return err;
+}

@@ -16,6 +16,12 @@
  * reports the merged cache's count.
  */
 long ut_slab_objects(const char *cache);
+/*
+ * Ask SLUB to flush per-CPU slabs and free empty ones (sysfs "shrink"), so
+ * that ut_slab_objects() counts objects in use rather than whole CPU slabs.
+ * 0 or -errno.
+ */
+int ut_slab_shrink(const char *cache);
 
 /*
  * First integer in a file (leading blanks skipped).  0, -EINVAL if the

@@ -1,0 +1,55 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * test_main.c - runner of the integration tests.
+ *
+ * UNDERTOW names the binary under test (default ./undertow).  Every
+ * invocation gets its own --results directory below one scratch directory
+ * in /tmp, removed when all tests pass and kept (and printed) otherwise.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "it.h"
+
+int main(void)
+{
+	static char bin[PATH_MAX];
+	const char *env = getenv("UNDERTOW");
+	char *base;
+	SRunner *sr;
+	int failed;
+
+	if (!env || !*env)
+		env = "./undertow";
+	/* Tests run the binary from other working directories. */
+	if (!realpath(env, bin) || access(bin, X_OK) < 0) {
+		fprintf(stderr, "int-tests: UNDERTOW=%s: %s\n", env, strerror(errno));
+		return 1;
+	}
+	it_bin = bin;
+	base = it_fmt("/tmp/ut-int.XXXXXX");
+	if (!mkdtemp(base)) {
+		fprintf(stderr, "int-tests: mkdtemp %s: %s\n", base, strerror(errno));
+		return 1;
+	}
+	it_base = base;
+
+	sr = srunner_create(cli_suite());
+	srunner_add_suite(sr, repro_suite());
+	srunner_add_suite(sr, scenarios_suite());
+	srunner_add_suite(sr, cleanup_suite());
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+
+	if (failed)
+		fprintf(stderr, "int-tests: results kept in %s\n", base);
+	else if (it_rm_rf(base))
+		fprintf(stderr, "int-tests: removing %s: %s\n", base, strerror(errno));
+	free(base);
+	return failed ? 1 : 0;
+}
