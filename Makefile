@@ -32,8 +32,9 @@ HDRS     := $(wildcard lib/*.h harness/*.h)
 
 all: undertow
 
+# Replace, not overwrite: a running ./undertow keeps its old inode.
 undertow: $(BUILD)/undertow
-	cp $< $@
+	cp $< $@.tmp && mv -f $@.tmp $@
 
 $(BUILD)/undertow: $(CORE_OBJ) $(BUILD)/harness/main.o
 	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
@@ -68,11 +69,10 @@ sanitize: deps
 
 bench: deps
 	@$(MAKE) --no-print-directory all $(BUILD)/bench
-	./tests/bench.sh $(BUILD)/bench ./undertow
+	$(BUILD)/bench 1 5
 
-$(BUILD)/bench: tests/bench/bench.c $(BUILD)/lib/errname.o
-	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -o $@ $^
+$(BUILD)/bench: $(BUILD)/tests/bench/bench.o $(CORE_OBJ)
+	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
 shellcheck:
 	shellcheck -S warning run.sh harness/*.sh tests/*.sh .ci/run

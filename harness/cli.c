@@ -164,7 +164,7 @@ int ut_parse_args(int argc, char **argv, struct ut_opts *o, char *err, size_t er
 		snprintf(err, errsz, "unknown command '%s' (list, run, replay)", cmd);
 		return -1;
 	}
-	optind = 1;
+	optind = 0;	/* GNU: 0 re-initialises getopt for a second parse */
 	opterr = 0;
 	/* "+": stop at the first scenario name; ":": report a missing value. */
 	while ((c = getopt_long(argc - 1, argv + 1, "+:t:w:m:s:h", longopts, NULL)) != -1) {

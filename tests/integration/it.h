@@ -114,6 +114,8 @@ long long it_total_calls(json_t *hist);
 
 /* overlay and tmpfs mounts of our namespace: "mountpoint fstype" lines. */
 int it_mounts(struct strv *out);
+/* "+ x" / "- y" lines from @a to @b, or NULL when they are the same. */
+char *it_strv_diff(const struct strv *a, const struct strv *b);
 /* Live processes whose comm is @comm, other than us. */
 int it_count_procs(const char *comm);
 

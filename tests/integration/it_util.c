@@ -697,6 +697,27 @@ int it_mounts(struct strv *out)
 	return 0;
 }
 
+char *it_strv_diff(const struct strv *a, const struct strv *b)
+{
+	char *out = NULL, *tmp;
+
+	for (int i = 0; i < b->n; i++)
+		if (!strv_has(a, b->v[i])) {
+			tmp = it_fmt("%s+ %s\n", out ?: "", b->v[i]);
+			free(out);
+			out = tmp;
+		}
+	for (int i = 0; i < a->n; i++)
+		if (!strv_has(b, a->v[i])) {
+			tmp = it_fmt("%s- %s\n", out ?: "", a->v[i]);
+			free(out);
+			out = tmp;
+		}
+	if (!out && a->n != b->n)
+		out = it_fmt("%d entries, then %d\n", a->n, b->n);
+	return out;
+}
+
 int it_count_procs(const char *comm)
 {
 	struct dirent *de;

@@ -226,9 +226,9 @@ START_TEST(test_replay)
 	ck_assert_msg(runj, "%s", why);
 	ck_assert_int_eq(json_integer_value(json_object_get(runj, "seed")), 7);
 	rargv = json_object_get(runj, "argv");
-	ck_assert_msg(json_array_size(rargv) == 4 &&
+	ck_assert_msg(json_array_size(rargv) == 5 &&
 		      !strcmp(json_string_value(json_array_get(rargv, 1)) ?: "", "replay") &&
-		      !strcmp(json_string_value(json_array_get(rargv, 3)) ?: "", orig_path),
+		      !strcmp(json_string_value(json_array_get(rargv, 4)) ?: "", orig_path),
 		      "replay run.json argv is not the replay command line");
 	ck_assert_msg(!it_ktap_parse(p.out, &k, why, sizeof(why)), "replay KTAP: %s", why);
 	ck_assert_msg(k.plan == 1 && k.ncase == 1 && !strcmp(k.c[0].name, name),

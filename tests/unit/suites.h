@@ -1,0 +1,16 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* suites.h - every unit-test suite, run by test_main.c. */
+#ifndef UT_SUITES_H
+#define UT_SUITES_H
+
+#include <check.h>
+
+Suite *kmsg_suite(void);
+Suite *taint_suite(void);
+Suite *core_suite(void);
+Suite *results_suite(void);
+Suite *cli_suite(void);
+Suite *registry_suite(void);
+Suite *mount_suite(void);
+
+#endif

@@ -1,0 +1,174 @@
+// SPDX-License-Identifier: GPL-2.0
+/* test_core.c - PRNG, errno names, KTAP lines, verdict precedence. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "errname.h"
+#include "ktap.h"
+#include "prng.h"
+#include "suites.h"
+#include "verdict.h"
+
+START_TEST(prng_repeatable)
+{
+	struct ut_rng a, b, c;
+
+	ut_rng_seed_for(&a, 42, "lower-dir-rename", 0, 3);
+	ut_rng_seed_for(&b, 42, "lower-dir-rename", 0, 3);
+	ut_rng_seed_for(&c, 42, "lower-dir-rename", 0, 4);
+	for (int i = 0; i < 1000; i++) {
+		uint64_t x = ut_rng_next(&a);
+
+		ck_assert_uint_eq(x, ut_rng_next(&b));
+		ck_assert_uint_ne(x, ut_rng_next(&c));
+	}
+}
+END_TEST
+
+START_TEST(prng_streams_differ)
+{
+	/* Role, index, scenario and seed each give their own stream. */
+	struct ut_rng r[5];
+	uint64_t v[5];
+
+	ut_rng_seed_for(&r[0], 1, "a", 0, 0);
+	ut_rng_seed_for(&r[1], 2, "a", 0, 0);
+	ut_rng_seed_for(&r[2], 1, "b", 0, 0);
+	ut_rng_seed_for(&r[3], 1, "a", 1, 0);
+	ut_rng_seed_for(&r[4], 1, "a", 0, 1);
+	for (int i = 0; i < 5; i++)
+		v[i] = ut_rng_next(&r[i]);
+	for (int i = 0; i < 5; i++)
+		for (int j = i + 1; j < 5; j++)
+			ck_assert_uint_ne(v[i], v[j]);
+}
+END_TEST
+
+START_TEST(prng_below_in_range_and_spread)
+{
+	struct ut_rng r;
+	int hits[7] = { 0 };
+
+	ut_rng_seed(&r, 7);
+	for (int i = 0; i < 70000; i++) {
+		uint32_t x = ut_rng_below(&r, 7);
+
+		ck_assert_uint_lt(x, 7);
+		hits[x]++;
+	}
+	for (int i = 0; i < 7; i++)		/* 10000 expected each */
+		ck_assert_int_gt(hits[i], 9000);
+	ck_assert_uint_eq(ut_rng_below(&r, 1), 0);
+}
+END_TEST
+
+START_TEST(errname_known)
+{
+	ck_assert_str_eq(ut_errname(0), "OK");
+	ck_assert_str_eq(ut_errname(ENOENT), "ENOENT");
+	ck_assert_str_eq(ut_errname(-ESTALE), "ESTALE");
+	ck_assert_str_eq(ut_errname(EXDEV), "EXDEV");
+	ck_assert_str_eq(ut_errname(EIO), "EIO");
+	ck_assert_str_eq(ut_errname(EHWPOISON), "EHWPOISON");
+	ck_assert_str_eq(ut_errname(4000), "E4000");
+}
+END_TEST
+
+START_TEST(errname_roundtrip)
+{
+	for (int e = 1; e <= UT_ERRNO_MAX; e++) {
+		const char *n = ut_errname(e);
+
+		/* Aliases (EWOULDBLOCK, EDEADLOCK, ENOTSUP) map to one name. */
+		ck_assert_int_eq(ut_errno_of(n), e);
+	}
+	ck_assert_int_eq(ut_errno_of("OK"), 0);
+	ck_assert_int_eq(ut_errno_of("E4000"), 4000);
+	ck_assert_int_eq(ut_errno_of("NOPE"), -1);
+}
+END_TEST
+
+START_TEST(ktap_lines)
+{
+	char buf[256];
+
+	ut_ktap_line(buf, sizeof(buf), 1, "lower-dir-rename", UT_PASS, NULL);
+	ck_assert_str_eq(buf, "ok 1 lower-dir-rename");
+	ut_ktap_line(buf, sizeof(buf), 2, "hardlinks", UT_SKIP, "index=on: not supported");
+	ck_assert_str_eq(buf, "ok 2 hardlinks # SKIP index=on: not supported");
+	ut_ktap_line(buf, sizeof(buf), 3, "x", UT_CRASH, "kernel: WARNING: at fs/x.c");
+	ck_assert_str_eq(buf, "not ok 3 x # CRASH: kernel: WARNING: at fs/x.c");
+	ut_ktap_line(buf, sizeof(buf), 4, "x", UT_HANG, "worker 0\nstack");
+	ck_assert_str_eq(buf, "not ok 4 x # HANG: worker 0 stack");
+	ut_ktap_line(buf, sizeof(buf), 5, "x", UT_LEAK, "a # b");
+	ck_assert_str_eq(buf, "not ok 5 x # LEAK: a   b");
+	ut_ktap_line(buf, sizeof(buf), 6, "x", UT_FAIL, "EBADF");
+	ck_assert_str_eq(buf, "not ok 6 x # FAIL: EBADF");
+	ut_ktap_line(buf, sizeof(buf), 7, "x", UT_BROKEN, "mount");
+	ck_assert_str_eq(buf, "not ok 7 x # BROKEN: mount");
+}
+END_TEST
+
+START_TEST(ktap_header_totals)
+{
+	char *out = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&out, &len);
+
+	ut_ktap_header(f, 3);
+	ut_ktap_diag(f, "one\ntwo");
+	ut_ktap_totals(f, 1, 1, 1);
+	fclose(f);
+	ck_assert_str_eq(out, "KTAP version 1\n1..3\n# one\n# two\n"
+			 "# Totals: pass:1 fail:1 skip:1\n");
+	free(out);
+}
+END_TEST
+
+START_TEST(verdict_precedence)
+{
+	struct ut_findings f = { 0 };
+
+	ck_assert_int_eq(ut_findings_verdict(&f, UT_PASS), UT_PASS);
+	ut_finding_add(&f, UT_PASS, "info only");
+	ck_assert_int_eq(ut_findings_verdict(&f, UT_PASS), UT_PASS);
+	ut_finding_add(&f, UT_FAIL, "errno");
+	ck_assert_int_eq(ut_findings_verdict(&f, UT_PASS), UT_FAIL);
+	ut_finding_add(&f, UT_LEAK, "slab");
+	ut_finding_add(&f, UT_CRASH, "oops");
+	ut_finding_add(&f, UT_HANG, "stuck");
+	ck_assert_int_eq(ut_findings_verdict(&f, UT_PASS), UT_CRASH);
+	ck_assert_str_eq(ut_findings_first(&f, UT_HANG)->detail, "stuck");
+	ck_assert_ptr_null(ut_findings_first(&f, UT_BROKEN));
+	ut_findings_free(&f);
+	ck_assert_int_eq(f.n, 0);
+}
+END_TEST
+
+START_TEST(verdict_names)
+{
+	for (int v = 0; v < UT_NVERDICT; v++)
+		ck_assert_int_eq(ut_verdict_of(ut_verdict_name(v)), v);
+	ck_assert_int_eq(ut_verdict_of("bogus"), -1);
+	ck_assert_str_eq(ut_verdict_name(UT_CRASH), "crash");
+}
+END_TEST
+
+Suite *core_suite(void)
+{
+	Suite *s = suite_create("core");
+	TCase *tc = tcase_create("core");
+
+	tcase_add_test(tc, prng_repeatable);
+	tcase_add_test(tc, prng_streams_differ);
+	tcase_add_test(tc, prng_below_in_range_and_spread);
+	tcase_add_test(tc, errname_known);
+	tcase_add_test(tc, errname_roundtrip);
+	tcase_add_test(tc, ktap_lines);
+	tcase_add_test(tc, ktap_header_totals);
+	tcase_add_test(tc, verdict_precedence);
+	tcase_add_test(tc, verdict_names);
+	suite_add_tcase(s, tc);
+	return s;
+}

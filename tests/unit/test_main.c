@@ -1,0 +1,30 @@
+// SPDX-License-Identifier: GPL-2.0
+/* test_main.c - run every unit suite in a private mount namespace. */
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/mount.h>
+
+#include "suites.h"
+
+int main(void)
+{
+	Suite *(*const suites[])(void) = {
+		kmsg_suite, taint_suite, core_suite, results_suite, cli_suite,
+		registry_suite, mount_suite,
+	};
+	SRunner *sr = srunner_create(NULL);
+	int failed;
+
+	/* Test mounts must never show up in the caller's namespace. */
+	if (unshare(CLONE_NEWNS) || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL)) {
+		perror("unit-tests: private mount namespace (run as root)");
+		return 2;
+	}
+	for (size_t i = 0; i < sizeof(suites) / sizeof(suites[0]); i++)
+		srunner_add_suite(sr, suites[i]());
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

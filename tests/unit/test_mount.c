@@ -1,0 +1,276 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * test_mount.c - live tests on real mounts (private namespace, see
+ * test_main.c): layers, overlay mounting and its failure reasons, the
+ * seed format, and the engine's counting on a real overlay.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+
+#include "engine.h"
+#include "layers.h"
+#include "mount.h"
+#include "ops.h"
+#include "suites.h"
+
+static char base[64];
+static struct ut_layers lay;
+
+static void make_layers(int nlower, bool upper)
+{
+	char why[256] = "";
+
+	snprintf(base, sizeof(base), "/tmp/ut-mount.XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(base));
+	strcat(base, "/s");
+	ck_assert_msg(!ut_layers_make(&lay, base, nlower, upper, why, sizeof(why)), "%s", why);
+}
+
+static void drop_layers(void)
+{
+	ck_assert_int_eq(ut_layers_destroy(&lay), 0);
+	*strrchr(base, '/') = '\0';
+	ck_assert_int_eq(rmdir(base), 0);
+}
+
+static struct ut_mount_req req_for(const char *opts)
+{
+	struct ut_mount_req r = {
+		.nlower = lay.nlower, .upper = lay.has_upper ? lay.upper : NULL,
+		.work = lay.has_upper ? lay.work : NULL, .opts = opts, .target = lay.merged,
+	};
+
+	for (int i = 0; i < lay.nlower; i++)
+		r.lower[i] = lay.lower[i];
+	return r;
+}
+
+START_TEST(legacy_option_string)
+{
+	struct ut_mount_req r = { .lower = { "/a", "/b" }, .nlower = 2, .upper = "/u",
+				  .work = "/w", .opts = "index=on" };
+	char buf[128];
+
+	ck_assert_int_eq(ut_ovl_legacy_opts(&r, buf, sizeof(buf)), 0);
+	ck_assert_str_eq(buf, "lowerdir=/a:/b,upperdir=/u,workdir=/w,index=on");
+	r.upper = NULL;
+	r.opts = NULL;
+	ck_assert_int_eq(ut_ovl_legacy_opts(&r, buf, sizeof(buf)), 0);
+	ck_assert_str_eq(buf, "lowerdir=/a:/b");
+	ck_assert_int_eq(ut_ovl_legacy_opts(&r, buf, 8), -ENAMETOOLONG);
+}
+END_TEST
+
+START_TEST(mount_and_see_layers)
+{
+	struct ut_mount_req r;
+	struct ut_mount_res res;
+	struct stat st;
+	int fd;
+
+	make_layers(2, true);
+	fd = open(lay.lower[1], O_RDONLY | O_DIRECTORY);
+	ck_assert_int_eq(ut_seed_entry(fd, "bottom=b"), 0);
+	close(fd);
+	fd = open(lay.lower[0], O_RDONLY | O_DIRECTORY);
+	ck_assert_int_eq(ut_seed_entry(fd, "top="), 0);
+	close(fd);
+	r = req_for(NULL);
+	ck_assert_msg(!ut_ovl_mount(&r, &res), "%s", res.why);
+	ck_assert(!res.legacy);		/* this kernel has lowerdir+ */
+	fd = open(lay.merged, O_RDONLY | O_DIRECTORY);
+	ck_assert_int_eq(fstatat(fd, "bottom", &st, 0), 0);
+	ck_assert_int_eq(fstatat(fd, "top", &st, 0), 0);
+	/* A write through the overlay lands in upper. */
+	ck_assert_int_eq(ut_seed_entry(fd, "new=x"), 0);
+	close(fd);
+	fd = open(lay.upper, O_RDONLY | O_DIRECTORY);
+	ck_assert_int_eq(fstatat(fd, "new", &st, 0), 0);
+	close(fd);
+	ck_assert_int_eq(umount2(lay.merged, 0), 0);
+	drop_layers();
+}
+END_TEST
+
+START_TEST(mount_bad_option_is_unsupported)
+{
+	struct ut_mount_req r;
+	struct ut_mount_res res;
+
+	make_layers(1, true);
+	r = req_for("undertow_no_such_option=1");
+	ck_assert_int_ne(ut_ovl_mount(&r, &res), 0);
+	ck_assert_int_eq(res.fail, UT_MNT_UNSUPPORTED);
+	/* The kernel's own words come through. */
+	ck_assert_msg(strstr(res.why, "undertow_no_such_option"), "why: %s", res.why);
+	drop_layers();
+}
+END_TEST
+
+START_TEST(mount_missing_lower_is_broken)
+{
+	struct ut_mount_req r;
+	struct ut_mount_res res;
+
+	make_layers(1, true);
+	r = req_for(NULL);
+	r.lower[0] = "/nonexistent/undertow-lower";
+	ck_assert_int_ne(ut_ovl_mount(&r, &res), 0);
+	ck_assert_int_eq(res.fail, UT_MNT_BROKEN);
+	ck_assert_int_eq(res.err, -ENOENT);
+	ck_assert(res.why[0]);
+	drop_layers();
+}
+END_TEST
+
+START_TEST(seed_formats)
+{
+	static const char *const seed[] = {
+		"0:d/", "0:d/f=hello", "0:d/e=", "0:d/l->f", "0:d/w!", "u:other/", "0:x/", NULL,
+	};
+	char buf[16];
+	struct stat st;
+	int fd;
+
+	make_layers(1, true);
+	fd = open(lay.lower[0], O_RDONLY | O_DIRECTORY);
+	ck_assert_int_eq(ut_seed_layer(fd, seed, '0', "d"), 0);
+	ck_assert_int_eq(fstatat(fd, "x", &st, 0), -1);		/* not under "d" */
+	ck_assert_int_eq(fstatat(fd, "d/f", &st, 0), 0);
+	ck_assert_int_eq(st.st_size, 5);
+	ck_assert_int_eq(fstatat(fd, "d/e", &st, 0), 0);
+	ck_assert_int_eq(st.st_size, 0);
+	ck_assert_int_eq(readlinkat(fd, "d/l", buf, sizeof(buf)), 1);
+	ck_assert_int_eq(fstatat(fd, "d/w", &st, 0), 0);
+	ck_assert(S_ISCHR(st.st_mode) && st.st_rdev == makedev(0, 0));
+	ck_assert_int_eq(fstatat(fd, "other", &st, 0), -1);	/* upper's entry */
+	/* Recreating replaces the subtree: new inodes, same names. */
+	ck_assert_int_eq(fstatat(fd, "d/f", &st, 0), 0);
+	ck_assert_int_eq(ut_rmtree_at(fd, "d", 16), 0);
+	ck_assert_int_eq(fstatat(fd, "d", &st, 0), -1);
+	ck_assert_int_eq(ut_seed_layer(fd, seed, '0', NULL), 0);
+	ck_assert_int_eq(fstatat(fd, "x", &st, 0), 0);
+	close(fd);
+	drop_layers();
+}
+END_TEST
+
+/* A one-op scenario for the engine: fstatat through a held dirfd. */
+static const struct ut_scenario probe = {
+	.name = "unit-probe",
+	.desc = "engine probe",
+	.lowers = 1,
+	.seed = UT_NAMES("0:d/", "0:d/f="),
+	.hold = UT_NAMES("d"),
+	.names = UT_NAMES("f", "missing"),
+	.workers = {
+		{ "fstatat_held", ut_op_stat, 3, UT_AT_HELD },
+		{ "getdents_held", ut_op_getdents, 1, UT_AT_HELD },
+	},
+	.mutators = {
+		{ "touch", ut_op_creat, 1, UT_AT_LOWER0, UT_NAMES("d/m") },
+	},
+};
+
+static void engine_on_overlay(struct ut_engine *e, int workers, int mutators, double secs)
+{
+	struct ut_mount_req r;
+	struct ut_mount_res res;
+	int fd;
+
+	make_layers(1, true);
+	fd = open(lay.lower[0], O_RDONLY | O_DIRECTORY);
+	ck_assert_int_eq(ut_seed_layer(fd, probe.seed, '0', NULL), 0);
+	close(fd);
+	r = req_for(NULL);
+	ck_assert_msg(!ut_ovl_mount(&r, &res), "%s", res.why);
+	memset(e, 0, sizeof(*e));
+	e->sc = &probe;
+	e->nworkers = workers;
+	e->nmutators = mutators;
+	e->seed = 5;
+	for (int w = 0; w < UT_AT_NR; w++)
+		e->base.fd[w] = -1;
+	e->base.fd[UT_AT_MERGED] = open(lay.merged, O_RDONLY | O_DIRECTORY);
+	e->base.fd[UT_AT_LOWER0] = open(lay.lower[0], O_RDONLY | O_DIRECTORY);
+	ck_assert_int_eq(ut_engine_start(e, 5), 0);
+	ut_engine_go(e);
+	ut_sleep(secs);
+	ut_engine_stop(e);
+	ck_assert_int_eq(ut_engine_reap(e, 5), 0);
+	close(e->base.fd[UT_AT_MERGED]);
+	close(e->base.fd[UT_AT_LOWER0]);
+	ck_assert_int_eq(umount2(lay.merged, 0), 0);
+	drop_layers();
+}
+
+START_TEST(engine_counts_every_op)
+{
+	struct ut_engine e;
+	uint64_t total = 0;
+
+	engine_on_overlay(&e, 2, 1, 0.3);
+	for (int i = 0; i < e.sh->nproc; i++) {
+		const struct ut_proc *p = &e.sh->proc[i];
+		uint64_t sum = 0;
+
+		ck_assert(e.ex[i].reaped && WIFEXITED(e.ex[i].status));
+		ck_assert_int_eq(WEXITSTATUS(e.ex[i].status), 0);
+		for (int k = 0; k < UT_MAX_OPS; k++)
+			for (int b = 0; b < UT_NBUCKET; b++)
+				sum += p->hist[k][b];
+		ck_assert_uint_eq(sum, p->seq);		/* one count per op */
+		ck_assert_uint_gt(p->seq, 100);
+		total += sum;
+		if (p->role == UT_WORKER) {
+			ck_assert_uint_gt(p->hist[0][0], 0);		/* fstatat f: OK */
+			ck_assert_uint_gt(p->hist[0][ENOENT], 0);	/* "missing" */
+		}
+	}
+	ck_assert_uint_gt(total, 1000);
+	ut_engine_free(&e);
+}
+END_TEST
+
+START_TEST(engine_first_ops_repeat)
+{
+	struct ut_engine a, b;
+
+	engine_on_overlay(&a, 2, 0, 0.1);
+	engine_on_overlay(&b, 2, 0, 0.1);
+	for (int i = 0; i < 2; i++)
+		for (int k = 0; k < UT_RING; k++) {
+			const struct ut_trace *x = &a.sh->proc[i].first[k], *y = &b.sh->proc[i].first[k];
+
+			ck_assert_int_eq(x->op, y->op);
+			ck_assert_int_eq(x->held, y->held);
+			ck_assert_ptr_eq(x->a, y->a);
+		}
+	ut_engine_free(&a);
+	ut_engine_free(&b);
+}
+END_TEST
+
+Suite *mount_suite(void)
+{
+	Suite *s = suite_create("live");
+	TCase *tc = tcase_create("mounts");
+
+	tcase_set_timeout(tc, 30);
+	tcase_add_test(tc, legacy_option_string);
+	tcase_add_test(tc, mount_and_see_layers);
+	tcase_add_test(tc, mount_bad_option_is_unsupported);
+	tcase_add_test(tc, mount_missing_lower_is_broken);
+	tcase_add_test(tc, seed_formats);
+	tcase_add_test(tc, engine_counts_every_op);
+	tcase_add_test(tc, engine_first_ops_repeat);
+	suite_add_tcase(s, tc);
+	return s;
+}
