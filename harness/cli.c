@@ -25,6 +25,7 @@ void ut_usage(FILE *f)
 	      "  -s, --seed N             run seed (default: from the clock; printed)\n"
 	      "      --hang-timeout SECS  no progress for this long = hang (default 10)\n"
 	      "      --results DIR        results directory (default results/)\n"
+	      "      --sysrq              on a hang, also dump blocked tasks (sysrq-w) to the kernel log\n"
 	      "exit: 0 pass, 1 a scenario not passed, 2 usage error, 4 all skipped\n", f);
 }
 
@@ -97,6 +98,7 @@ static const struct option longopts[] = {
 	{ "seed", required_argument, NULL, 's' },
 	{ "hang-timeout", required_argument, NULL, 'H' },
 	{ "results", required_argument, NULL, 'R' },
+	{ "sysrq", no_argument, NULL, 'S' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -128,6 +130,9 @@ static int parse_opt(int c, const char *arg, struct ut_opts *o, char *err, size_
 			"--hang-timeout wants seconds > 0", arg) : 0;
 	case 'R':
 		o->results = arg;
+		return 0;
+	case 'S':
+		o->sysrq = true;
 		return 0;
 	case 'h':
 		o->cmd = UT_CMD_HELP;

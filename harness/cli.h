@@ -24,6 +24,7 @@ struct ut_opts {
 	double hang_timeout;
 	const char *results;
 	const char *replay;	/* RESULT_JSON for replay */
+	bool sysrq;		/* sysrq-w on a hang */
 	char **sel;		/* scenario names or tags */
 	int nsel;
 };

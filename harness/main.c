@@ -18,6 +18,7 @@
 #include <sys/utsname.h>
 
 #include "cli.h"
+#include "kmemleak.h"
 #include "ktap.h"
 #include "registry.h"
 #include "results.h"
@@ -229,6 +230,41 @@ static void summary(json_t *rows)
 			json_string_value(json_object_get(v, "top")));
 }
 
+#define HUNG_TASK "/proc/sys/kernel/hung_task_timeout_secs"
+
+/*
+ * Let the kernel's hung-task detector speak within our hang timeout, and
+ * put the old value back afterwards.  Returns the old value or -1.
+ */
+static long lower_hung_task(double hang_timeout)
+{
+	long old = -1, want = (long)hang_timeout + 1;
+	FILE *f = fopen(HUNG_TASK, "re");
+
+	if (!f)
+		return -1;
+	if (fscanf(f, "%ld", &old) != 1)
+		old = -1;
+	fclose(f);
+	if (old <= want)	/* 0 = off: respect the admin's choice */
+		return -1;
+	f = fopen(HUNG_TASK, "we");
+	if (!f)
+		return -1;
+	fprintf(f, "%ld\n", want);
+	return fclose(f) ? -1 : old;
+}
+
+static void restore_hung_task(long old)
+{
+	FILE *f;
+
+	if (old < 0 || !(f = fopen(HUNG_TASK, "we")))
+		return;
+	fprintf(f, "%ld\n", old);
+	fclose(f);
+}
+
 static int run_list(const struct ut_opts *o, const struct ut_scenario **sel, int nsel,
 		    int argc, char **argv)
 {
@@ -237,10 +273,11 @@ static int run_list(const struct ut_opts *o, const struct ut_scenario **sel, int
 		.seed = o->seed, .time_s = o->time_s, .hang_timeout = o->hang_timeout,
 		.workers = o->workers > 0 ? o->workers : ut_default_workers(),
 		.mutators = o->mutators >= 0 ? o->mutators : ut_default_mutators(),
-		.root = st.root, .self = "./undertow",
+		.root = st.root, .self = "./undertow", .sysrq = o->sysrq,
 	};
 	json_t *rows = json_array();
-	char ts[32];
+	char ts[32], why[256];
+	long hung_old;
 	int err, i;
 
 	err = open_results(&st, argc, argv, o->seed);
@@ -248,6 +285,12 @@ static int run_list(const struct ut_opts *o, const struct ut_scenario **sel, int
 		fprintf(stderr, "undertow: results in %s: %s\n", o->results, strerror(-err));
 		return UT_EXIT_FAIL;
 	}
+	cfg.kmemleak = ut_kmemleak_available(why, sizeof(why));
+	json_object_set_new(st.run, "kmemleak", json_string(cfg.kmemleak ? "on" : why));
+	hung_old = lower_hung_task(o->hang_timeout);
+	json_object_set_new(st.run, "hung_task_timeout_secs", hung_old < 0 ? json_null() :
+			    json_pack("{s:I, s:I}", "was", (json_int_t)hung_old,
+				      "during_run", (json_int_t)o->hang_timeout + 1));
 	snprintf(st.root, sizeof(st.root), "/tmp/undertow.XXXXXX");
 	if (!mkdtemp(st.root)) {
 		fprintf(stderr, "undertow: scratch directory: %s\n", strerror(errno));
@@ -275,6 +318,7 @@ static int run_list(const struct ut_opts *o, const struct ut_scenario **sel, int
 		out_line(&st, "Bail out! interrupted after %d of %d\n", i, nsel);
 	ut_ktap_totals(stdout, st.pass, st.fail, st.skip);
 	fprintf(st.ktap_log, "# Totals: pass:%d fail:%d skip:%d\n", st.pass, st.fail, st.skip);
+	restore_hung_task(hung_old);
 	iso_time(ts, sizeof(ts));
 	json_object_set_new(st.run, "end", json_string(ts));
 	json_object_set_new(st.run, "complete", json_boolean(!ut_interrupted));

@@ -15,6 +15,8 @@
 
 #include "engine.h"
 #include "errname.h"
+#include "holders.h"
+#include "kmemleak.h"
 #include "kmsg.h"
 #include "layers.h"
 #include "mount.h"
@@ -50,6 +52,9 @@ struct scen {
 	struct ut_engine e;
 	struct ut_kmsg km;
 	bool mounted, km_open, hung;
+	bool busy;			/* overlay was busy at umount */
+	int mounts0;
+	long dentries0, inodes0;
 	json_t *kmsg;			/* kernel records since the marker */
 	unsigned long taint0;
 	long slab0;
@@ -246,6 +251,16 @@ static void report_stuck(struct scen *s, struct ut_watch *w, double now)
 		free(ops);
 	}
 	s->hung = true;
+	if (s->cfg->sysrq) {
+		int fd = open("/proc/sysrq-trigger", O_WRONLY | O_CLOEXEC);
+
+		/* Blocked-task dump into the kernel log, kept as evidence. */
+		if (fd >= 0 && write(fd, "w", 1) == 1)
+			ut_finding_add(&s->r->findings, UT_PASS,
+				       "sysrq-w: blocked tasks dumped to the kernel log (see kmsg)");
+		if (fd >= 0)
+			close(fd);
+	}
 }
 
 /*
@@ -387,10 +402,15 @@ static void unmount_overlay(struct scen *s)
 		s->mounted = false;
 		return;
 	}
-	if (errno == EBUSY && !s->hung)
+	if (errno == EBUSY && !s->hung) {
+		char who[2048];
+		int n = ut_find_holders(s->lay.merged, who, sizeof(who));
+
 		ut_finding_add(&s->r->findings, UT_LEAK,
-			       "overlay busy at umount (EBUSY) after every process exited");
-	else if (errno != EBUSY)
+			       "overlay busy at umount (EBUSY) after every worker exited: %s",
+			       n ? who : "no process holds it: a kernel reference");
+		s->busy = true;
+	} else if (errno != EBUSY)
 		ut_finding_add(&s->r->findings, UT_BROKEN, "umount overlay: %s", strerror(errno));
 	if (umount2(s->lay.merged, MNT_DETACH) == 0)
 		s->mounted = false;
@@ -407,30 +427,47 @@ static void drop_caches(void)
 	}
 }
 
+/* ovl_inode objects in use: flush CPU slabs first so the count is exact. */
+static long ovl_inodes(void)
+{
+	ut_slab_shrink("ovl_inode");
+	return ut_slab_objects("ovl_inode");
+}
+
 /*
  * Every ovl_inode of the unmounted overlay must be freed; frees are
- * RCU-deferred, so give them a bounded while to land.
+ * RCU-deferred, so give them a bounded while to land.  The slab is shared
+ * with every other overlay on the system: a count still moving at the end
+ * means someone else is using overlay, and the delta is not judged.
  */
 static void check_slab(struct scen *s)
 {
-	long now = -ENOENT;
+	long now = -ENOENT, again;
 
-	if (s->hung || s->mounted)
-		return;		/* a detached, busy overlay keeps its inodes */
+	if (s->hung || s->mounted || s->busy)
+		return;		/* a busy or stuck overlay keeps its inodes */
 	for (int i = 0; i < SLAB_RETRIES; i++) {
 		drop_caches();
-		ut_slab_shrink("ovl_inode");
-		now = ut_slab_objects("ovl_inode");
+		now = ovl_inodes();
 		if (now < 0 || now <= s->slab0)
 			break;
 		ut_sleep(0.05);
 	}
 	json_object_set_new(s->snap, "ovl_inode_before", json_integer(s->slab0));
 	json_object_set_new(s->snap, "ovl_inode_after", json_integer(now));
-	if (now > s->slab0 && s->slab0 >= 0)
-		ut_finding_add(&s->r->findings, UT_LEAK,
-			       "ovl_inode slab: %ld objects before mount, %ld after umount + drop_caches",
-			       s->slab0, now);
+	if (now <= s->slab0 || s->slab0 < 0)
+		return;
+	ut_sleep(0.2);
+	again = ovl_inodes();
+	if (again != now) {
+		ut_finding_add(&s->r->findings, UT_PASS,
+			       "ovl_inode slab: %ld before, %ld then %ld after: other overlays are "
+			       "active on this system, not judged", s->slab0, now, again);
+		return;
+	}
+	ut_finding_add(&s->r->findings, UT_LEAK,
+		       "ovl_inode slab: %ld objects before mount, %ld after umount + drop_caches",
+		       s->slab0, now);
 }
 
 static void on_kmsg(const struct ut_kmsg_rec *rec, enum ut_kmsg_class cls,
@@ -441,7 +478,7 @@ static void on_kmsg(const struct ut_kmsg_rec *rec, enum ut_kmsg_class cls,
 		[UT_KM_CRASH] = UT_CRASH, [UT_KM_HANG] = UT_HANG, [UT_KM_LEAK] = UT_LEAK,
 	};
 
-	if (rec->facility == 0 || strstr(rec->msg, "undertow: "))
+	if (rec->facility == 0 || strstr(rec->msg, "undertow"))
 		if (json_array_size(s->kmsg) < KMSG_KEEP)
 			json_array_append_new(s->kmsg, json_stringn(rec->msg, rec->len));
 	if (cls == UT_KM_NONE)
@@ -475,6 +512,86 @@ static void check_kmsg_taint(struct scen *s)
 		ut_taint_letters(bad, a, sizeof(a));
 		ut_finding_add(&s->r->findings, UT_CRASH, "kernel tainted during the run: %s", a);
 	}
+}
+
+/*
+ * The layer filesystem must come apart once the overlay is gone; EBUSY
+ * there (after a clean overlay umount) means something kept a reference.
+ */
+static void destroy_layers(struct scen *s)
+{
+	int err;
+
+	if (!s->lay.dir[0])
+		return;
+	err = ut_layers_destroy(&s->lay);
+	if (err == -EBUSY && !s->hung && !s->busy && !s->mounted)
+		ut_finding_add(&s->r->findings, UT_LEAK,
+			       "layer filesystem busy (EBUSY) after the overlay was unmounted");
+	else if (err)
+		ut_finding_add(&s->r->findings, UT_PASS, "layers at %s: %s", s->lay.dir,
+			       strerror(-err));
+}
+
+static int count_mounts(void)
+{
+	FILE *f = fopen("/proc/self/mountinfo", "re");
+	int n = 0, c;
+
+	while (f && (c = getc(f)) != EOF)
+		n += c == '\n';
+	if (f)
+		fclose(f);
+	return n;
+}
+
+static void snap_vfs(struct scen *s, bool after)
+{
+	long d = 0, du = 0, i = 0, fi = 0;
+
+	ut_dentry_state(&d, &du);
+	ut_inode_nr(&i, &fi);
+	if (!after) {
+		s->dentries0 = d;
+		s->inodes0 = i;
+		s->mounts0 = count_mounts();
+		return;
+	}
+	json_object_set_new(s->snap, "nr_dentry_delta", json_integer(d - s->dentries0));
+	json_object_set_new(s->snap, "nr_inodes_delta", json_integer(i - s->inodes0));
+}
+
+/* The harness's own fds and mounts must be as they were: it is a tool to trust. */
+static void check_harness(struct scen *s)
+{
+	int fds = ut_count_fds(0), mounts = count_mounts();
+
+	json_object_set_new(s->snap, "harness_fds_before", json_integer(s->fds0));
+	json_object_set_new(s->snap, "harness_fds_after", json_integer(fds));
+	json_object_set_new(s->snap, "harness_mounts_before", json_integer(s->mounts0));
+	json_object_set_new(s->snap, "harness_mounts_after", json_integer(mounts));
+	if (s->hung || s->busy)
+		return;		/* a stuck task may rightly pin both */
+	if (fds != s->fds0)
+		ut_finding_add(&s->r->findings, UT_BROKEN, "harness leaked fds: %d before, %d after",
+			       s->fds0, fds);
+	if (mounts != s->mounts0)
+		ut_finding_add(&s->r->findings, UT_BROKEN,
+			       "harness left mounts: %d before, %d after", s->mounts0, mounts);
+}
+
+static void check_kmemleak(struct scen *s)
+{
+	char buf[2048];
+	int n;
+
+	if (!s->cfg->kmemleak || ut_interrupted)
+		return;
+	n = ut_kmemleak_scan(buf, sizeof(buf));
+	json_object_set_new(s->snap, "kmemleak_objects", json_integer(n));
+	if (n > 0)
+		ut_finding_add(&s->r->findings, UT_LEAK,
+			       "kmemleak: %d unreferenced objects after two scans\n%s", n, buf);
 }
 
 static void fill_settings(struct scen *s, double runtime)
@@ -529,8 +646,7 @@ static bool set_up(struct scen *s, const char *dir)
 			       why[0] ? why : strerror(-err));
 		return false;
 	}
-	ut_slab_shrink("ovl_inode");	/* count objects, not CPU slabs */
-	s->slab0 = ut_slab_objects("ovl_inode");
+	s->slab0 = ovl_inodes();
 	if (ut_taint_read(&s->taint0))
 		s->taint0 = 0;
 	s->km_open = !ut_kmsg_open(&s->km);
@@ -595,6 +711,9 @@ void ut_run_scenario(const struct ut_scenario *sc, const struct ut_run_cfg *cfg,
 	s.snap = json_object();
 	s.kmsg = json_array();
 	s.fds0 = ut_count_fds(0);
+	snap_vfs(&s, false);
+	if (cfg->kmemleak)
+		ut_kmemleak_clear();
 	fill_settings(&s, runtime);
 	snprintf(dir, sizeof(dir), "%s/%02d-%s", cfg->root, cfg->index, sc->name);
 	if (set_up(&s, dir))
@@ -602,13 +721,15 @@ void ut_run_scenario(const struct ut_scenario *sc, const struct ut_run_cfg *cfg,
 	close_base(&s);
 	unmount_overlay(&s);
 	check_slab(&s);
+	snap_vfs(&s, true);
+	check_kmemleak(&s);
 	check_kmsg_taint(&s);
-	if (s.lay.dir[0] && ut_layers_destroy(&s.lay))
-		ut_finding_add(&r->findings, UT_PASS, "layers: %s not removed", s.lay.dir);
+	destroy_layers(&s);
 	if (s.e.sh)
 		ut_engine_free(&s.e);
-	json_object_set_new(s.snap, "harness_fds_before", json_integer(s.fds0));
-	json_object_set_new(s.snap, "harness_fds_after", json_integer(ut_count_fds(0)));
+	check_harness(&s);
+	if (ut_interrupted)
+		ut_finding_add(&r->findings, UT_PASS, "interrupted: stopped early by a signal");
 	r->extra = json_pack("{s:o, s:o, s:o}", "procs", s.procs, "snapshots", s.snap,
 			     "kmsg", s.kmsg);
 	set_reason(r);

@@ -4,6 +4,7 @@
 #define UT_RUN_H
 
 #include <signal.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "results.h"
@@ -17,6 +18,8 @@ struct ut_run_cfg {
 	const char *root;		/* where scenario directories go */
 	int index;			/* 1-based, names the directory */
 	const char *self;		/* how to call undertow, for replay */
+	bool kmemleak;			/* scan after each scenario */
+	bool sysrq;			/* sysrq-w on a hang */
 };
 
 /* Set by the SIGINT/SIGTERM handler: the scenario stops within a bound. */

@@ -107,6 +107,10 @@ void ktap_free(struct ktap *k);
 
 /* Load a JSON file; NULL with why filled. */
 json_t *it_json_load(const char *path, char *why, size_t sz);
+/* The same for @dir/@file. */
+json_t *it_json_at(const char *dir, const char *file, char *why, size_t sz);
+/* it_read_file() of @dir/@file. */
+char *it_read_at(const char *dir, const char *file);
 /* The run directory results/latest points to, checked; NULL with why. */
 char *it_latest_run(const char *results, char *why, size_t sz);
 /* Sum of "calls" over an ops/mutations object; -1 if malformed. */

@@ -623,6 +623,23 @@ json_t *it_json_load(const char *path, char *why, size_t sz)
 	return j;
 }
 
+json_t *it_json_at(const char *dir, const char *file, char *why, size_t sz)
+{
+	char *path = it_fmt("%s/%s", dir, file);
+	json_t *j = it_json_load(path, why, sz);
+
+	free(path);
+	return j;
+}
+
+char *it_read_at(const char *dir, const char *file)
+{
+	char *path = it_fmt("%s/%s", dir, file), *text = it_read_file(path, NULL);
+
+	free(path);
+	return text;
+}
+
 char *it_latest_run(const char *results, char *why, size_t sz)
 {
 	char *link = it_fmt("%s/latest", results), target[4096];

@@ -64,7 +64,7 @@ START_TEST(test_interrupt_cleans_up)
 
 	dir = it_latest_run(res, why, sizeof(why));
 	ck_assert_msg(dir, "%s", why);
-	runj = it_json_load(it_fmt("%s/run.json", dir), why, sizeof(why));
+	runj = it_json_at(dir, "run.json", why, sizeof(why));
 	ck_assert_msg(runj, "%s", why);
 	ck_assert_msg(json_is_false(json_object_get(runj, "complete")),
 		      "run.json says complete after %s", strsignal(sig));

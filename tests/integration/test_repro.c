@@ -222,7 +222,7 @@ START_TEST(test_replay)
 			      json_real_value(json_object_get(rep, "duration_s")));
 
 	/* The run of the replay says what it was. */
-	runj = it_json_load(it_fmt("%s/run.json", run2), why, sizeof(why));
+	runj = it_json_at(run2, "run.json", why, sizeof(why));
 	ck_assert_msg(runj, "%s", why);
 	ck_assert_int_eq(json_integer_value(json_object_get(runj, "seed")), 7);
 	rargv = json_object_get(runj, "argv");

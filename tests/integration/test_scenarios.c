@@ -97,11 +97,11 @@ static char *run_dir(void)
 
 static json_t *load_result(const char *dir, const char *name)
 {
-	char why[1024], *path = it_fmt("%s/%s.json", dir, name);
-	json_t *j = it_json_load(path, why, sizeof(why));
+	char why[1024], *file = it_fmt("%s.json", name);
+	json_t *j = it_json_at(dir, file, why, sizeof(why));
 
 	ck_assert_msg(j, "%s", why);
-	free(path);
+	free(file);
 	return j;
 }
 
@@ -170,13 +170,13 @@ START_TEST(test_every_scenario_runs)
 		      all.list.raw);
 	for (int i = 0; i < all.expect.n; i++) {
 		const char *name = all.expect.v[i], *v, *reason;
-		char *path = it_fmt("%s/%s.json", dir, name);
-		json_t *r = it_json_load(path, why, sizeof(why));
+		char *file = it_fmt("%s.json", name);
+		json_t *r = it_json_at(dir, file, why, sizeof(why));
 		long long calls, muts, done_w, done_m;
 		int nw, nm;
 		bool idle = false;
 
-		free(path);
+		free(file);
 		if (!r) {
 			note(&bad, &blen, "%s: no result: %s", name, why);
 			continue;
@@ -216,7 +216,7 @@ START_TEST(test_every_scenario_runs)
 	}
 
 	/* The default selection is exactly the list without selftest. */
-	runj = it_json_load(it_fmt("%s/run.json", dir), why, sizeof(why));
+	runj = it_json_at(dir, "run.json", why, sizeof(why));
 	ck_assert_msg(runj, "%s", why);
 	rows = json_object_get(runj, "scenarios");
 	if (json_array_size(rows) != (size_t)all.expect.n)
@@ -226,9 +226,13 @@ START_TEST(test_every_scenario_runs)
 		if (strcmp(str_of(json_array_get(rows, i), "name") ?: "", all.expect.v[i]))
 			note(&bad, &blen, "run.json scenario %d is %s, list says %s", i,
 			     str_of(json_array_get(rows, i), "name"), all.expect.v[i]);
-	for (int i = 0; i < all.list.name.n; i++)
-		if (all.list.selftest[i] && !access(it_fmt("%s/%s.json", dir, all.list.name.v[i]), F_OK))
+	for (int i = 0; i < all.list.name.n; i++) {
+		char *path = it_fmt("%s/%s.json", dir, all.list.name.v[i]);
+
+		if (all.list.selftest[i] && it_exists(path))
 			note(&bad, &blen, "selftest scenario %s ran by default", all.list.name.v[i]);
+		free(path);
+	}
 
 	ck_assert_msg(!bad, "%d scenarios, %d pass, %d skip:\n%s", all.expect.n, pass, skip,
 		      bad);
@@ -474,7 +478,7 @@ START_TEST(test_results_match_ktap)
 	ck_assert_msg(k.totals, "no Totals line:\n%s", all.p.out);
 	ck_assert_msg(!k.bail, "Bail out! in an uninterrupted run:\n%s", all.p.out);
 
-	runj = it_json_load(it_fmt("%s/run.json", dir), why, sizeof(why));
+	runj = it_json_at(dir, "run.json", why, sizeof(why));
 	ck_assert_msg(runj, "%s", why);
 	rows = json_object_get(runj, "scenarios");
 	for (int i = 0; i < k.ncase; i++) {
@@ -526,10 +530,10 @@ START_TEST(test_results_match_ktap)
 			     json_string_value(json_array_get(argv, i + 1)), all.argv[i]);
 
 	/* The logs: ktap.log is stdout; kmsg.log has a section per scenario. */
-	log = it_read_file(it_fmt("%s/ktap.log", dir), NULL);
+	log = it_read_at(dir, "ktap.log");
 	if (!log || strcmp(log, all.p.out))
 		note(&bad, &blen, "ktap.log differs from stdout");
-	kmsg = it_read_file(it_fmt("%s/kmsg.log", dir), NULL);
+	kmsg = it_read_at(dir, "kmsg.log");
 	for (int i = 0; kmsg && i < k.ncase; i++) {
 		char *head = it_fmt("=== %s (seed %lld)\n", k.c[i].name, int_of(runj, "seed"));
 

@@ -1,0 +1,90 @@
+// SPDX-License-Identifier: GPL-2.0
+/* holders.c - name the processes that keep a mount busy. */
+#include <ctype.h>
+#include <dirent.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "holders.h"
+
+#define MAX_FDS_SCANNED 4096	/* per process: bounds the scan */
+
+static bool under(const char *p, const char *path, size_t n)
+{
+	return !strncmp(p, path, n) && (p[n] == '\0' || p[n] == '/');
+}
+
+static void comm_of(const char *pid, char *buf, size_t sz)
+{
+	char path[64];
+	int fd;
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/proc/%s/comm", pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	n = fd >= 0 ? read(fd, buf, sz - 1) : -1;
+	if (fd >= 0)
+		close(fd);
+	buf[n > 0 ? n - 1 : 0] = '\0';	/* drop the newline */
+}
+
+/* Does link @l (relative to /proc/PID) point under @path?  Appends if so. */
+static bool check_link(const char *pid, const char *l, const char *path, size_t n,
+		       char *buf, size_t sz, size_t *used)
+{
+	char lp[PATH_MAX], tgt[PATH_MAX], comm[32];
+	ssize_t len;
+
+	snprintf(lp, sizeof(lp), "/proc/%s/%s", pid, l);
+	len = readlink(lp, tgt, sizeof(tgt) - 1);
+	if (len <= 0)
+		return false;
+	tgt[len] = '\0';
+	if (!under(tgt, path, n))
+		return false;
+	comm_of(pid, comm, sizeof(comm));
+	if (*used < sz)
+		*used += snprintf(buf + *used, sz - *used, "%spid %s (%s) %s -> %s",
+				  *used ? "; " : "", pid, comm, l, tgt);
+	return true;
+}
+
+int ut_find_holders(const char *path, char *buf, size_t sz)
+{
+	DIR *proc = opendir("/proc");
+	size_t n = strlen(path), used = 0;
+	struct dirent *p;
+	int found = 0;
+
+	buf[0] = '\0';
+	while (proc && (p = readdir(proc))) {
+		char fdl[PATH_MAX];
+		struct dirent *f;
+		DIR *fds;
+		int cnt = 0;
+
+		if (!isdigit((unsigned char)p->d_name[0]))
+			continue;
+		found += check_link(p->d_name, "cwd", path, n, buf, sz, &used);
+		found += check_link(p->d_name, "root", path, n, buf, sz, &used);
+		snprintf(fdl, sizeof(fdl), "/proc/%s/fd", p->d_name);
+		fds = opendir(fdl);
+		while (fds && (f = readdir(fds)) && cnt++ < MAX_FDS_SCANNED) {
+			char l[300];
+
+			if (!isdigit((unsigned char)f->d_name[0]))
+				continue;
+			snprintf(l, sizeof(l), "fd/%s", f->d_name);
+			found += check_link(p->d_name, l, path, n, buf, sz, &used);
+		}
+		if (fds)
+			closedir(fds);
+	}
+	if (proc)
+		closedir(proc);
+	return found;
+}

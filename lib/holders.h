@@ -1,0 +1,15 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* holders.h - which processes hold files under a path (for EBUSY findings). */
+#ifndef UT_HOLDERS_H
+#define UT_HOLDERS_H
+
+#include <stddef.h>
+
+/*
+ * Scan /proc/PID/fd/N, cwd and root for paths at or under @path and describe
+ * each holder as "pid 123 (comm) fd 4 -> /x/m/f".  Returns the number of
+ * holders found (the text is cut to @sz).
+ */
+int ut_find_holders(const char *path, char *buf, size_t sz);
+
+#endif
