@@ -88,3 +88,38 @@ int ut_find_holders(const char *path, char *buf, size_t sz)
 		closedir(proc);
 	return found;
 }
+
+#define MAX_PROCS_SCANNED 8192
+
+static bool has_overlay(const char *pid)
+{
+	char path[64], line[4096];
+	bool found = false;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%s/mountinfo", pid);
+	f = fopen(path, "re");
+	while (f && !found && fgets(line, sizeof(line), f))
+		found = strstr(line, " - overlay ") != NULL;
+	if (f)
+		fclose(f);
+	return found;
+}
+
+bool ut_overlay_mounted_anywhere(void)
+{
+	DIR *proc = opendir("/proc");
+	struct dirent *p;
+	bool found = false;
+	int n = 0;
+
+	while (proc && !found && (p = readdir(proc)) && n < MAX_PROCS_SCANNED) {
+		if (!isdigit((unsigned char)p->d_name[0]))
+			continue;
+		n++;
+		found = has_overlay(p->d_name);
+	}
+	if (proc)
+		closedir(proc);
+	return found;
+}

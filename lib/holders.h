@@ -3,6 +3,7 @@
 #ifndef UT_HOLDERS_H
 #define UT_HOLDERS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 /*
@@ -11,5 +12,12 @@
  * holders found (the text is cut to @sz).
  */
 int ut_find_holders(const char *path, char *buf, size_t sz);
+
+/*
+ * Is an overlay mounted in any process's mount namespace?  Reads every
+ * /proc/PID/mountinfo (bounded); true at the first overlay line found.
+ * Used after our own overlay is gone: the ovl_inode slab is system-wide.
+ */
+bool ut_overlay_mounted_anywhere(void);
 
 #endif

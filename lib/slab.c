@@ -245,3 +245,12 @@ int ut_slab_shrink(const char *cache)
 	close(fd);
 	return err;
 }
+
+enum ut_slab_judgement ut_slab_judge(long before, long after, long again, bool others)
+{
+	if (before < 0 || after < 0 || after <= before)
+		return UT_SLAB_CLEAN;
+	if (again != after || others)
+		return UT_SLAB_NOT_JUDGED;
+	return UT_SLAB_LEAK;
+}

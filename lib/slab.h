@@ -5,6 +5,7 @@
 #ifndef UT_SLAB_H
 #define UT_SLAB_H
 
+#include <stdbool.h>
 #include <sys/types.h>
 
 /*
@@ -22,6 +23,14 @@ long ut_slab_objects(const char *cache);
  * 0 or -errno.
  */
 int ut_slab_shrink(const char *cache);
+
+enum ut_slab_judgement { UT_SLAB_CLEAN, UT_SLAB_LEAK, UT_SLAB_NOT_JUDGED };
+/*
+ * Judge an ovl_inode count: @before the mount, @after umount + drop_caches
+ * (after the retries), @again a moment later; @others = another overlay is
+ * mounted somewhere, so the system-wide count is not ours alone.
+ */
+enum ut_slab_judgement ut_slab_judge(long before, long after, long again, bool others);
 
 /*
  * First integer in a file (leading blanks skipped).  0, -EINVAL if the

@@ -7,6 +7,7 @@
 #include "errname.h"
 #include "ktap.h"
 #include "prng.h"
+#include "slab.h"
 #include "suites.h"
 #include "verdict.h"
 
@@ -155,6 +156,20 @@ START_TEST(verdict_names)
 }
 END_TEST
 
+/* Recorded ovl_inode snapshots: before mount, after umount, a moment later. */
+START_TEST(slab_judgement)
+{
+	ck_assert_int_eq(ut_slab_judge(0, 0, 0, false), UT_SLAB_CLEAN);
+	ck_assert_int_eq(ut_slab_judge(46, 12, 12, false), UT_SLAB_CLEAN);	/* freed more */
+	ck_assert_int_eq(ut_slab_judge(0, 9, 9, false), UT_SLAB_LEAK);
+	ck_assert_int_eq(ut_slab_judge(11, 19, 19, false), UT_SLAB_LEAK);
+	ck_assert_int_eq(ut_slab_judge(0, 1576, 245, false), UT_SLAB_NOT_JUDGED);	/* moving */
+	ck_assert_int_eq(ut_slab_judge(0, 9, 9, true), UT_SLAB_NOT_JUDGED);	/* others */
+	ck_assert_int_eq(ut_slab_judge(-ENOENT, 3, 3, false), UT_SLAB_CLEAN);	/* no cache */
+	ck_assert_int_eq(ut_slab_judge(5, -ENOENT, -ENOENT, false), UT_SLAB_CLEAN);
+}
+END_TEST
+
 Suite *core_suite(void)
 {
 	Suite *s = suite_create("core");
@@ -169,6 +184,7 @@ Suite *core_suite(void)
 	tcase_add_test(tc, ktap_header_totals);
 	tcase_add_test(tc, verdict_precedence);
 	tcase_add_test(tc, verdict_names);
+	tcase_add_test(tc, slab_judgement);
 	suite_add_tcase(s, tc);
 	return s;
 }
