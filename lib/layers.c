@@ -50,7 +50,7 @@ int ut_layers_make(struct ut_layers *l, const char *dir, int nlower, bool upper,
 	l->nlower = nlower;
 	l->has_upper = upper;
 	for (int i = 0; i < nlower; i++) {
-		char name[8];
+		char name[16];
 
 		snprintf(name, sizeof(name), "l%d", i);
 		err = sub(l->lower[i], l->dir, name, why, whysz);

@@ -55,7 +55,7 @@ END_TEST
 
 /* Each bad command line: -1 and an error that names the problem. */
 static const struct {
-	char *argv[5];
+	char *argv[8];
 	const char *says;
 } bad[] = {
 	{ { "undertow", "run", "-t", "abc" }, "-t/--time" },
