@@ -6,7 +6,7 @@
 #   make clean
 
 BUILD    ?= build
-PKGS     := liburing jansson
+PKGS     := liburing jansson fuse3
 CC       ?= cc
 CFLAGS   ?= -O2 -g
 CFLAGS   += -std=gnu11 -D_GNU_SOURCE -Wall -Wextra -Werror -Ilib -Iharness

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "layers.h"
 
 #define MAX_PROCS	256
 #define MAX_TIME	86400.0
@@ -25,6 +26,7 @@ void ut_usage(FILE *f)
 	      "  -s, --seed N             run seed (default: from the clock; printed)\n"
 	      "      --hang-timeout SECS  no progress for this long = hang (default 10)\n"
 	      "      --results DIR        results directory (default results/)\n"
+	      "  -b, --backend NAME       lower layers: tmpfs (default) or fuse (revalidating)\n"
 	      "      --sysrq              on a hang, also dump blocked tasks (sysrq-w) to the kernel log\n"
 	      "exit: 0 pass, 1 a scenario not passed, 2 usage error, 4 all skipped\n", f);
 }
@@ -99,6 +101,7 @@ static const struct option longopts[] = {
 	{ "hang-timeout", required_argument, NULL, 'H' },
 	{ "results", required_argument, NULL, 'R' },
 	{ "sysrq", no_argument, NULL, 'S' },
+	{ "backend", required_argument, NULL, 'b' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -134,6 +137,9 @@ static int parse_opt(int c, const char *arg, struct ut_opts *o, char *err, size_
 	case 'S':
 		o->sysrq = true;
 		return 0;
+	case 'b':
+		o->backend = ut_backend_of(arg);
+		return o->backend < 0 ? bad(err, sz, "-b/--backend wants tmpfs or fuse", arg) : 0;
 	case 'h':
 		o->cmd = UT_CMD_HELP;
 		return 0;
@@ -172,7 +178,7 @@ int ut_parse_args(int argc, char **argv, struct ut_opts *o, char *err, size_t er
 	optind = 0;	/* GNU: 0 re-initialises getopt for a second parse */
 	opterr = 0;
 	/* "+": stop at the first scenario name; ":": report a missing value. */
-	while ((c = getopt_long(argc - 1, argv + 1, "+:t:w:m:s:h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc - 1, argv + 1, "+:t:w:m:s:b:h", longopts, NULL)) != -1) {
 		const char *cur = argv[optind];	/* argv + 1 shifted: the option just read */
 
 		if (c == '?') {

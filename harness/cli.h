@@ -25,6 +25,7 @@ struct ut_opts {
 	const char *results;
 	const char *replay;	/* RESULT_JSON for replay */
 	bool sysrq;		/* sysrq-w on a hang */
+	int backend;		/* enum ut_backend */
 	char **sel;		/* scenario names or tags */
 	int nsel;
 };

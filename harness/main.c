@@ -19,6 +19,7 @@
 
 #include "cli.h"
 #include "kmemleak.h"
+#include "layers.h"
 #include "ktap.h"
 #include "registry.h"
 #include "results.h"
@@ -274,6 +275,7 @@ static int run_list(const struct ut_opts *o, const struct ut_scenario **sel, int
 		.workers = o->workers > 0 ? o->workers : ut_default_workers(),
 		.mutators = o->mutators >= 0 ? o->mutators : ut_default_mutators(),
 		.root = st.root, .self = "./undertow", .sysrq = o->sysrq,
+		.backend = o->backend,
 	};
 	json_t *rows = json_array();
 	char ts[32], why[256];
@@ -389,6 +391,11 @@ static int cmd_replay(struct ut_opts *o, int argc, char **argv)
 	o->seed = rec.seed;
 	o->workers = rec.workers;
 	o->mutators = rec.mutators;
+	o->backend = ut_backend_of(rec.backend);
+	if (o->backend < 0) {
+		snprintf(why, sizeof(why), "%s: unknown backend '%s'", o->replay, rec.backend);
+		die_usage(why);
+	}
 	o->time_s = rec.runtime_s;
 	if (rec.hang_timeout_s > 0)
 		o->hang_timeout = rec.hang_timeout_s;

@@ -53,6 +53,7 @@ struct scen {
 	struct ut_kmsg km;
 	bool mounted, km_open, hung;
 	bool busy;			/* overlay was busy at umount */
+	enum ut_backend backend;
 	int mounts0;
 	long dentries0, inodes0;
 	json_t *kmsg;			/* kernel records since the marker */
@@ -113,7 +114,7 @@ static int mount_overlay(struct scen *s)
 	struct ut_mount_res res;
 
 	for (int i = 0; i < s->lay.nlower; i++)
-		req.lower[i] = s->lay.lower[i];
+		req.lower[i] = s->lay.lower_mnt[i];
 	if (!ut_ovl_mount(&req, &res)) {
 		s->mounted = true;
 		json_object_set_new(s->snap, "mount_api",
@@ -303,8 +304,10 @@ static void drive(struct scen *s, double runtime)
 			break;
 	}
 	s->r->duration_s = ut_now() - t0;
-	if (stuck >= 0)
+	if (stuck >= 0) {
 		report_stuck(s, &w, now);
+		ut_layers_abort(&s->lay);	/* FUSE waiters get ENOTCONN */
+	}
 	ut_watch_free(&w);
 	ut_engine_stop(&s->e);
 	if (ut_engine_reap(&s->e, 0)) {
@@ -605,8 +608,8 @@ static void fill_settings(struct scen *s, double runtime)
 	struct ut_result *r = s->r;
 
 	snprintf(r->name, sizeof(r->name), "%s", s->sc->name);
-	snprintf(r->variant, sizeof(r->variant), "tmpfs");
-	snprintf(r->backend, sizeof(r->backend), "tmpfs");
+	snprintf(r->variant, sizeof(r->variant), "%s", ut_backend_name(s->backend));
+	snprintf(r->backend, sizeof(r->backend), "%s", ut_backend_name(s->backend));
 	snprintf(r->ovl_options, sizeof(r->ovl_options), "%s",
 		 s->sc->ovl_opts ? s->sc->ovl_opts : "");
 	r->seed = c->seed;
@@ -615,9 +618,9 @@ static void fill_settings(struct scen *s, double runtime)
 	r->runtime_s = runtime;
 	r->hang_timeout_s = c->hang_timeout;
 	snprintf(r->replay, sizeof(r->replay),
-		 "%s run -s %llu -t %g -w %d -m %d --hang-timeout %g %s", c->self,
+		 "%s run -s %llu -t %g -w %d -m %d --hang-timeout %g -b %s %s", c->self,
 		 (unsigned long long)c->seed, runtime, c->workers, r->mutators,
-		 c->hang_timeout, s->sc->name);
+		 c->hang_timeout, r->backend, s->sc->name);
 }
 
 static void set_reason(struct ut_result *r)
@@ -643,7 +646,8 @@ static bool set_up(struct scen *s, const char *dir)
 	char why[512] = "";
 	int err;
 
-	err = ut_layers_make(&s->lay, dir, s->sc->lowers, !s->sc->no_upper, why, sizeof(why));
+	err = ut_layers_make(&s->lay, dir, s->sc->lowers, !s->sc->no_upper, s->backend,
+			     why, sizeof(why));
 	if (!err)
 		err = seed_layers(s, why, sizeof(why));
 	if (err) {
@@ -719,6 +723,7 @@ void ut_run_scenario(const struct ut_scenario *sc, const struct ut_run_cfg *cfg,
 	snap_vfs(&s, false);
 	if (cfg->kmemleak)
 		ut_kmemleak_clear();
+	s.backend = sc->backend ? ut_backend_of(sc->backend) : cfg->backend;
 	fill_settings(&s, runtime);
 	snprintf(dir, sizeof(dir), "%s/%02d-%s", cfg->root, cfg->index, sc->name);
 	if (set_up(&s, dir))

@@ -19,6 +19,7 @@ struct ut_run_cfg {
 	int index;			/* 1-based, names the directory */
 	const char *self;		/* how to call undertow, for replay */
 	bool kmemleak;			/* scan after each scenario */
+	int backend;			/* enum ut_backend for the lowers */
 	bool sysrq;			/* sysrq-w on a hang */
 };
 

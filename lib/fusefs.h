@@ -13,7 +13,11 @@
  *   "ut-stall*"   never answered: the lookup stays pending in the kernel
  *                 (the looking-up task sleeps in S/D state) until the
  *                 connection is aborted (ut_fuse_abort()) or the server
- *                 dies; other requests are still served meanwhile.
+ *                 dies; the task then gets ECONNABORTED (requests sent
+ *                 after the abort get ENOTCONN).  Other requests are still
+ *                 served meanwhile, lookups in the same directory included
+ *                 (parallel dirops), but the VFS keeps the directory
+ *                 read-locked: creating, removing or renaming in it waits.
  *   "ut-eio*"     answered with EIO.
  *   "ut-estale*"  answered with ESTALE.
  *
@@ -67,7 +71,7 @@ int ut_fuse_conn(const char *mountpoint);
 
 /*
  * Abort connection @conn (write 1 to /sys/fs/fuse/connections/N/abort):
- * every pending and future request fails with ENOTCONN.  Mounts fusectl
+ * pending requests fail with ECONNABORTED, later ones with ENOTCONN.  Mounts fusectl
  * on /sys/fs/fuse/connections if it is not mounted yet.  0 or -errno.
  */
 int ut_fuse_abort(int conn);

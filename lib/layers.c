@@ -7,7 +7,25 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 
+#include "fusefs.h"
 #include "layers.h"
+
+static const char *const backends[UT_NBACKEND] = {
+	[UT_BACKEND_TMPFS] = "tmpfs", [UT_BACKEND_FUSE] = "fuse",
+};
+
+const char *ut_backend_name(enum ut_backend b)
+{
+	return b < UT_NBACKEND ? backends[b] : "?";
+}
+
+int ut_backend_of(const char *name)
+{
+	for (int i = 0; i < UT_NBACKEND; i++)
+		if (!strcmp(backends[i], name))
+			return i;
+	return -1;
+}
 
 static int sub(char *out, const char *dir, const char *name, char *why, size_t whysz)
 {
@@ -24,8 +42,29 @@ static int sub(char *out, const char *dir, const char *name, char *why, size_t w
 	return 0;
 }
 
+/* Serve lower @i through FUSE at f<i>, revalidating on every lookup. */
+static int fuse_lower(struct ut_layers *l, int i, char *why, size_t whysz)
+{
+	struct ut_fuse_opts o = { .backing = l->lower[i], .mountpoint = l->lower_mnt[i] };
+	char name[16];
+	pid_t pid;
+	int err;
+
+	snprintf(name, sizeof(name), "f%d", i);
+	err = sub(l->lower_mnt[i], l->dir, name, why, whysz);
+	if (err)
+		return err;
+	pid = ut_fuse_start(&o);
+	if (pid < 0) {
+		snprintf(why, whysz, "FUSE lower on %s: %s", l->lower_mnt[i], strerror(-pid));
+		return pid;
+	}
+	l->fuse_pid[i] = pid;
+	return 0;
+}
+
 int ut_layers_make(struct ut_layers *l, const char *dir, int nlower, bool upper,
-		   char *why, size_t whysz)
+		   enum ut_backend backend, char *why, size_t whysz)
 {
 	int err;
 
@@ -47,6 +86,7 @@ int ut_layers_make(struct ut_layers *l, const char *dir, int nlower, bool upper,
 		return err;
 	}
 	l->mounted = true;
+	l->backend = backend;
 	l->nlower = nlower;
 	l->has_upper = upper;
 	for (int i = 0; i < nlower; i++) {
@@ -54,6 +94,10 @@ int ut_layers_make(struct ut_layers *l, const char *dir, int nlower, bool upper,
 
 		snprintf(name, sizeof(name), "l%d", i);
 		err = sub(l->lower[i], l->dir, name, why, whysz);
+		if (!err && backend == UT_BACKEND_FUSE)
+			err = fuse_lower(l, i, why, whysz);
+		else
+			memcpy(l->lower_mnt[i], l->lower[i], sizeof(l->lower[i]));
 		if (err)
 			goto fail;
 	}
@@ -69,9 +113,25 @@ fail:
 	return err;
 }
 
+void ut_layers_abort(struct ut_layers *l)
+{
+	for (int i = 0; i < l->nlower; i++) {
+		int conn = l->fuse_pid[i] ? ut_fuse_conn(l->lower_mnt[i]) : -1;
+
+		if (conn >= 0)
+			ut_fuse_abort(conn);
+	}
+}
+
 int ut_layers_destroy(struct ut_layers *l)
 {
 	int err = 0;
+
+	for (int i = 0; i < UT_MAX_LOWER; i++)
+		if (l->fuse_pid[i] > 0) {
+			ut_fuse_stop(l->lower_mnt[i], l->fuse_pid[i]);
+			l->fuse_pid[i] = 0;
+		}
 
 	if (l->mounted && umount2(l->dir, 0) < 0) {
 		err = -errno;

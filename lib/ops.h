@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>	/* RENAME_* */
+#include <sys/stat.h>
 
 #include "scenario.h"
 

@@ -128,7 +128,7 @@ int ut_result_load(const char *path, struct ut_result *r, char *why, size_t whys
 {
 	json_error_t e;
 	json_t *j = json_load_file(path, 0, &e);
-	const char *name = NULL, *variant = "", *opts = "", *backend = "";
+	const char *name = NULL, *variant = "", *opts = "", *backend = "tmpfs";
 	json_int_t seed = 0;
 	int workers = 0, mutators = 0;
 	double runtime = 0, hang = 0;

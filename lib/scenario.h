@@ -57,6 +57,7 @@ struct ut_scenario {
 	int lowers;			/* number of lower layers, >= 1 */
 	bool no_upper;			/* lower-only (read-only) overlay */
 	const char *ovl_opts;		/* required overlay options, or NULL */
+	const char *backend;		/* lower backend it needs ("fuse"), NULL = any */
 	/*
 	 * Seed entries "L:path[spec]", L = 0..3 (lower) or u (upper):
 	 *   "0:d/"        directory        "0:d/f=text"  file with text

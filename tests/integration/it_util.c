@@ -344,7 +344,7 @@ struct proc_out run_undertow_ex(char *const argv[], const struct run_opts *o)
 			kill_child(pid, &p);
 			break;
 		}
-		if (!sig_sent && now >= sig_at) {
+		if (!sig_sent && !p.reaped && now >= sig_at) {
 			kill(pid, o->sig);
 			sig_sent = true;
 		}

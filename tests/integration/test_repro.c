@@ -168,6 +168,12 @@ static void same_key(json_t *a, json_t *b, const char *key)
 	free(sy);
 }
 
+/* Settings a replay must take over from the result it replays. */
+static const char *const replayed[] = {
+	"name", "seed", "workers", "mutators", "runtime_s", "hang_timeout_s",
+	"ovl_options", "variant", "backend", "replay", NULL
+};
+
 START_TEST(test_replay)
 {
 	static const char *const args[] = { "-s", "7", "-t", "0.5", "-w", "3", "-m", "2",
@@ -208,10 +214,8 @@ START_TEST(test_replay)
 	ck_assert_msg(p.exit_code == verdict_exit(verdict), "replay: verdict %s but %s",
 		      verdict, proc_desc(&p));
 
-	for (const char *const *key = (const char *const[]){ "name", "seed", "workers",
-			"mutators", "runtime_s", "hang_timeout_s", "ovl_options", "variant",
-			"backend", "replay", NULL }; *key; key++)
-		same_key(orig, rep, *key);
+	for (int i = 0; replayed[i]; i++)
+		same_key(orig, rep, replayed[i]);
 	ck_assert_msg(json_array_size(json_object_get(rep, "procs")) ==
 		      (size_t)(3 + json_integer_value(json_object_get(rep, "mutators"))) ||
 		      !strcmp(verdict, "skip"), "replay ran %zu processes, want workers + mutators",

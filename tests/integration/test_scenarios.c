@@ -230,7 +230,8 @@ START_TEST(test_every_scenario_runs)
 		char *path = it_fmt("%s/%s.json", dir, all.list.name.v[i]);
 
 		if (all.list.selftest[i] && it_exists(path))
-			note(&bad, &blen, "selftest scenario %s ran by default", all.list.name.v[i]);
+			note(&bad, &blen, "selftest scenario %s ran by default",
+			     all.list.name.v[i]);
 		free(path);
 	}
 
@@ -345,6 +346,7 @@ static void check_result(char **bad, size_t *blen, json_t *r, const struct ktap_
 {
 	static const char *const strs[] = { "name", "variant", "verdict", "reason",
 		"ovl_options", "backend", "replay", NULL };
+	static const char *const ints[] = { "seed", "workers", "mutators", NULL };
 	const char *name = c->name, *v = str_of(r, "verdict") ?: "", *reason;
 	json_t *findings = json_object_get(r, "findings"), *f;
 	const char *first = NULL;
@@ -354,10 +356,9 @@ static void check_result(char **bad, size_t *blen, json_t *r, const struct ktap_
 	for (int k = 0; strs[k]; k++)
 		if (!json_is_string(json_object_get(r, strs[k])))
 			note(bad, blen, "%s: %s missing or not a string", name, strs[k]);
-	for (const char *const *k = (const char *const[]){ "seed", "workers", "mutators", NULL };
-	     *k; k++)
-		if (!json_is_integer(json_object_get(r, *k)))
-			note(bad, blen, "%s: %s missing or not an integer", name, *k);
+	for (int k = 0; ints[k]; k++)
+		if (!json_is_integer(json_object_get(r, ints[k])))
+			note(bad, blen, "%s: %s missing or not an integer", name, ints[k]);
 	if (!json_is_number(json_object_get(r, "duration_s")))
 		note(bad, blen, "%s: duration_s missing", name);
 	if (!json_is_array(json_object_get(r, "procs")) ||
@@ -520,10 +521,12 @@ START_TEST(test_results_match_ktap)
 		note(&bad, &blen, "start '%s' / end '%s' are not ordered UTC times",
 		     str_of(runj, "start"), str_of(runj, "end"));
 	argv = json_object_get(runj, "argv");
-	if (json_array_size(argv) != (size_t)all.argc + 1 ||
-	    strcmp(json_string_value(json_array_get(argv, 0)) ?: "", it_bin))
+	if (json_array_size(argv) != (size_t)all.argc + 1)
 		note(&bad, &blen, "run.json argv has %zu entries, want %d", json_array_size(argv),
 		     all.argc + 1);
+	if (strcmp(json_string_value(json_array_get(argv, 0)) ?: "", it_bin))
+		note(&bad, &blen, "run.json argv[0] is '%s', want '%s'",
+		     json_string_value(json_array_get(argv, 0)), it_bin);
 	for (int i = 0; i < all.argc && i + 1 < (int)json_array_size(argv); i++)
 		if (strcmp(json_string_value(json_array_get(argv, i + 1)) ?: "", all.argv[i]))
 			note(&bad, &blen, "run.json argv[%d] is '%s', want '%s'", i + 1,

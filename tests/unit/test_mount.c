@@ -30,7 +30,7 @@ static void make_layers(int nlower, bool upper)
 	snprintf(base, sizeof(base), "/tmp/ut-mount.XXXXXX");
 	ck_assert_ptr_nonnull(mkdtemp(base));
 	strcat(base, "/s");
-	ck_assert_msg(!ut_layers_make(&lay, base, nlower, upper, why, sizeof(why)), "%s", why);
+	ck_assert_msg(!ut_layers_make(&lay, base, nlower, upper, UT_BACKEND_TMPFS, why, sizeof(why)), "%s", why);
 }
 
 static void drop_layers(void)
