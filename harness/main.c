@@ -3,6 +3,7 @@
  * main.c - undertow: list, run, replay.  KTAP on stdout, a summary table
  * on stderr, results/<run-id>/ on disk.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -232,6 +233,43 @@ static void summary(json_t *rows)
 }
 
 #define HUNG_TASK "/proc/sys/kernel/hung_task_timeout_secs"
+#define SCRATCH "/tmp/undertow."	/* + <pid>.XXXXXX */
+
+/*
+ * A killed run leaves its empty mountpoint directories behind (the mounts
+ * died with its namespace).  Remove those of runs whose pid is gone; rmdir
+ * only, so nothing with content is ever touched.
+ */
+static void clean_stale_scratch(void)
+{
+	DIR *d = opendir("/tmp");
+	struct dirent *e;
+
+	while (d && (e = readdir(d))) {
+		char path[PATH_MAX];
+		struct dirent *s;
+		DIR *sd;
+		int pid;
+
+		if (strncmp(e->d_name, "undertow.", 9) || sscanf(e->d_name + 9, "%d.", &pid) != 1 ||
+		    pid <= 0 || !kill(pid, 0) || errno != ESRCH)
+			continue;
+		snprintf(path, sizeof(path), "/tmp/%s", e->d_name);
+		sd = opendir(path);
+		while (sd && (s = readdir(sd))) {
+			char sub[PATH_MAX + 300];
+
+			snprintf(sub, sizeof(sub), "%s/%s", path, s->d_name);
+			if (s->d_name[0] != '.')
+				rmdir(sub);
+		}
+		if (sd)
+			closedir(sd);
+		rmdir(path);
+	}
+	if (d)
+		closedir(d);
+}
 
 /*
  * Let the kernel's hung-task detector speak within our hang timeout, and
@@ -274,7 +312,7 @@ static int run_list(const struct ut_opts *o, const struct ut_scenario **sel, int
 		.seed = o->seed, .time_s = o->time_s, .hang_timeout = o->hang_timeout,
 		.workers = o->workers > 0 ? o->workers : ut_default_workers(),
 		.mutators = o->mutators >= 0 ? o->mutators : ut_default_mutators(),
-		.root = st.root, .self = "./undertow", .sysrq = o->sysrq,
+		.root = st.root, .self = argv[0], .sysrq = o->sysrq,
 		.backend = o->backend,
 	};
 	json_t *rows = json_array();
@@ -293,7 +331,8 @@ static int run_list(const struct ut_opts *o, const struct ut_scenario **sel, int
 	json_object_set_new(st.run, "hung_task_timeout_secs", hung_old < 0 ? json_null() :
 			    json_pack("{s:I, s:I}", "was", (json_int_t)hung_old,
 				      "during_run", (json_int_t)o->hang_timeout + 1));
-	snprintf(st.root, sizeof(st.root), "/tmp/undertow.XXXXXX");
+	clean_stale_scratch();
+	snprintf(st.root, sizeof(st.root), "%s%d.XXXXXX", SCRATCH, (int)getpid());
 	if (!mkdtemp(st.root)) {
 		fprintf(stderr, "undertow: scratch directory: %s\n", strerror(errno));
 		return UT_EXIT_FAIL;

@@ -17,6 +17,7 @@
 #include <limits.h>
 #include <signal.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,10 +29,12 @@
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/sysmacros.h>
+#include <sys/uio.h>
 #include <sys/wait.h>
 #include <sys/xattr.h>
 
 #include <fuse_lowlevel.h>
+#include <linux/fuse.h>
 
 #include "fusefs.h"
 
@@ -39,7 +42,10 @@
 #define POLL_MS		10
 #define FUSECTL_DIR	"/sys/fs/fuse/connections"
 #define FUSECTL_MAGIC	0x65735543
-#define MOUNT_OPTS	"fsname=undertow,subtype=undertow,default_permissions,allow_other"
+/* fsname=undertow,subtype=undertow become mount(2)'s source and type. */
+#define MOUNT_SOURCE	"undertow"
+#define MOUNT_TYPE	"fuse.undertow"
+#define MOUNT_OPTS	"default_permissions,allow_other"
 
 struct node {
 	struct node *key_next;	/* chain in fs->by_key */
@@ -64,6 +70,8 @@ struct fs {
 	fuse_ino_t next_id;
 	double entry_timeout, attr_timeout;
 	struct stalled *stalled;
+	uint64_t init_unique;	/* the INIT request, until it is answered */
+	bool parallel_dirops;	/* init() asked for it */
 };
 
 /* An open directory: where the DIR stream is, in the kernel's offsets. */
@@ -301,16 +309,17 @@ static int lookup_fault(const char *name)
 /* ---- operations ---- */
 
 /*
- * libfuse's defaults otherwise (no writeback cache, no readdirplus).
- * Without parallel dirops the kernel serializes lookups per directory, and
- * one stalled lookup would block every other lookup in its directory.
+ * libfuse's defaults (no writeback cache, no readdirplus), plus parallel
+ * dirops so that a stalled lookup leaves its directory's other lookups be.
  */
 static void fs_init(void *data, struct fuse_conn_info *conn)
 {
-	(void)data;
-	fprintf(stderr, "cap %x want %x\n", conn->capable, conn->want);
-	if (conn->capable & FUSE_CAP_PARALLEL_DIROPS)
+	struct fs *fs = data;
+
+	if (conn->capable & FUSE_CAP_PARALLEL_DIROPS) {
 		conn->want |= FUSE_CAP_PARALLEL_DIROPS;
+		fs->parallel_dirops = true;
+	}
 }
 
 static void fs_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
@@ -900,55 +909,122 @@ static void fs_teardown(struct fs *fs)
 	close(fs->root.fd);
 }
 
-/* Mount @se at @mnt; *dev is then the mount's st_dev.  0 or -errno. */
-static int session_mount(struct fuse_session *se, const char *mnt, dev_t *dev)
+/*
+ * Mount as libfuse does it for root, but here so that the /dev/fuse fd can
+ * go through fs_io.  *fdp is that fd, *dev the mount's st_dev.  0 or -errno.
+ */
+static int mount_fuse(const char *mnt, int *fdp, dev_t *dev)
 {
+	char opts[160];
 	struct stat st;
+	int fd, err;
 
 	if (stat(mnt, &st))
 		return -errno;
 	if (!S_ISDIR(st.st_mode))
 		return -ENOTDIR;
-	errno = 0;
-	if (fuse_session_mount(se, mnt))
-		return errno ? -errno : -EIO;
-	return path_dev(mnt, dev);
+	fd = open("/dev/fuse", O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	snprintf(opts, sizeof(opts), "fd=%d,rootmode=%o,user_id=%u,group_id=%u,%s", fd,
+		 S_IFDIR, getuid(), getgid(), MOUNT_OPTS);
+	if (mount(MOUNT_SOURCE, mnt, MOUNT_TYPE, MS_NOSUID | MS_NODEV, opts)) {
+		err = -errno;
+		close(fd);
+		return err;
+	}
+	err = path_dev(mnt, dev);
+	if (err) {
+		umount2(mnt, MNT_DETACH | UMOUNT_NOFOLLOW);
+		close(fd);
+		return err;
+	}
+	*fdp = fd;
+	return 0;
+}
+
+/* Detach @mnt only if our mount is still the one there. */
+static void unmount_ours(const char *mnt, dev_t ours)
+{
+	dev_t now = 0;
+
+	if (!path_dev(mnt, &now) && now == ours)
+		umount2(mnt, MNT_DETACH | UMOUNT_NOFOLLOW);
 }
 
 /*
- * Unmount only if our mount is still the one at @mnt: after an unmount or
- * a detach, libfuse's lazy umount would hit whatever is there now.
+ * /dev/fuse I/O through libfuse's custom-io hooks, for one fix: libfuse
+ * 3.14 never puts FUSE_PARALLEL_DIROPS in its INIT reply (fixed in 3.16),
+ * and without it the kernel serializes lookups per directory, so one
+ * stalled lookup would block every lookup in its directory.
  */
-static void session_unmount(struct fuse_session *se, const char *mnt, dev_t ours)
+static ssize_t io_read(int fd, void *buf, size_t len, void *data)
 {
-	dev_t now;
+	const struct fuse_in_header *in = buf;
+	struct fs *fs = data;
+	ssize_t n = read(fd, buf, len);
 
-	if (!path_dev(mnt, &now) && now == ours)
-		fuse_session_unmount(se);
+	if (n >= (ssize_t)sizeof(*in) && in->opcode == FUSE_INIT)
+		fs->init_unique = in->unique;
+	return n;
+}
+
+static ssize_t io_writev(int fd, struct iovec *iov, int count, void *data)
+{
+	const struct fuse_out_header *out = iov[0].iov_base;
+	struct fs *fs = data;
+
+	if (fs->init_unique && count > 1 && iov[0].iov_len >= sizeof(*out) &&
+	    out->unique == fs->init_unique && !out->error &&
+	    iov[1].iov_len >= offsetof(struct fuse_init_out, flags) + sizeof(uint32_t)) {
+		if (fs->parallel_dirops)
+			((struct fuse_init_out *)iov[1].iov_base)->flags |= FUSE_PARALLEL_DIROPS;
+		fs->init_unique = 0;
+	}
+	return writev(fd, iov, count);
+}
+
+static const struct fuse_custom_io fs_io = {
+	.read	= io_read,
+	.writev	= io_writev,
+};
+
+/* Serve @fd (mounted at @mnt as @dev) until unmount, abort or signal. */
+static int serve_fd(struct fuse_session *se, struct fs *fs, int fd, const char *mnt, dev_t dev)
+{
+	int ret = fuse_session_custom_io(se, &fs_io, fd);
+
+	if (ret) {
+		close(fd);
+		unmount_ours(mnt, dev);
+		return ret;
+	}
+	ret = fuse_session_loop(se);
+	stalled_free(fs);
+	if (ret <= 0)
+		return ret;	/* unmounted or aborted: the mount is not ours to touch */
+	/* > 0 is the signal that stopped us: leave no dead mount behind. */
+	unmount_ours(mnt, dev);
+	return 0;
 }
 
 static int session_run(struct fs *fs, const struct ut_fuse_opts *o)
 {
-	char prog[] = "undertow-fuse", dash_o[] = "-o", mopts[] = MOUNT_OPTS;
-	char *argv[] = { prog, dash_o, mopts, NULL };
-	struct fuse_args args = FUSE_ARGS_INIT(3, argv);
+	char prog[] = "undertow-fuse";
+	char *argv[] = { prog, NULL };
+	struct fuse_args args = FUSE_ARGS_INIT(1, argv);
 	struct fuse_session *se;
-	dev_t dev;
-	int ret;
+	dev_t dev = 0;
+	int fd = -1, ret;
 
 	se = fuse_session_new(&args, &fs_ops, sizeof(fs_ops), fs);
 	if (!se) {
 		fuse_opt_free_args(&args);
 		return -EINVAL;
 	}
-	ret = fuse_set_signal_handlers(se) ? -EIO : session_mount(se, o->mountpoint, &dev);
-	if (!ret) {
-		ret = fuse_session_loop(se);
-		stalled_free(fs);
-		session_unmount(se, o->mountpoint, dev);
-		/* > 0 is the signal that stopped us: a requested stop. */
-		ret = ret > 0 ? 0 : ret;
-	}
+	ret = fuse_set_signal_handlers(se) ? -EIO : mount_fuse(o->mountpoint, &fd, &dev);
+	if (!ret)
+		ret = serve_fd(se, fs, fd, o->mountpoint, dev);
 	fuse_remove_signal_handlers(se);
 	fuse_session_destroy(se);
 	fuse_opt_free_args(&args);
@@ -1048,7 +1124,7 @@ static int early_exit_err(int status)
 static pid_t wait_live(const char *mnt, dev_t before, pid_t pid)
 {
 	int status, r;
-	dev_t now;
+	dev_t now = 0;
 
 	for (int t = 0; t < UT_FUSE_START_MS; t += POLL_MS) {
 		if (!path_dev(mnt, &now) && now != before)
@@ -1068,7 +1144,7 @@ static pid_t wait_live(const char *mnt, dev_t before, pid_t pid)
 pid_t ut_fuse_start(const struct ut_fuse_opts *o)
 {
 	pid_t parent = getpid(), pid;
-	dev_t before;
+	dev_t before = 0;
 	int err = path_dev(o->mountpoint, &before);
 
 	if (err)
@@ -1107,7 +1183,7 @@ static bool is_fuse_dev(dev_t dev)
 
 int ut_fuse_conn(const char *mountpoint)
 {
-	dev_t dev;
+	dev_t dev = 0;
 	int err = path_dev(mountpoint, &dev);
 
 	if (err)

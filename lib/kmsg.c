@@ -11,6 +11,7 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -401,4 +402,25 @@ int ut_kmsg_drain(struct ut_kmsg *k, ut_kmsg_cb cb, void *arg)
 		k->epipe = 0;
 	}
 	return n;
+}
+
+int ut_kmsg_task_pid(const struct ut_kmsg_rec *r)
+{
+	static const char head[] = "INFO: task ", tail[] = " blocked for more than";
+	const char *end, *colon;
+	char *stop;
+	long pid;
+
+	if (r->len < sizeof(head) || strncmp(r->msg, head, sizeof(head) - 1))
+		return -1;
+	end = memmem(r->msg, r->len, tail, sizeof(tail) - 1);
+	if (!end)
+		return -1;
+	/* comm may hold ':' itself: the pid follows the last one. */
+	for (colon = end; colon > r->msg && *colon != ':'; colon--)
+		;
+	if (*colon != ':')
+		return -1;
+	pid = strtol(colon + 1, &stop, 10);
+	return stop == end && pid > 0 ? (int)pid : -1;
 }

@@ -45,6 +45,13 @@ enum ut_kmsg_class ut_kmsg_classify(const struct ut_kmsg_rec *r,
 /* "none", "crash", "hang", "leak" ("?" for anything else). */
 const char *ut_kmsg_class_name(enum ut_kmsg_class cls);
 
+/*
+ * The pid a hung-task report names ("INFO: task comm:pid blocked for more
+ * than N seconds."), or -1 if @r is not one.  Such reports cover every
+ * task on the system, so the harness attributes them by pid.
+ */
+int ut_kmsg_task_pid(const struct ut_kmsg_rec *r);
+
 struct ut_kmsg {
 	int fd;
 	int lost;		/* records overwritten before we read them */

@@ -135,7 +135,10 @@ int ut_result_load(const char *path, struct ut_result *r, char *why, size_t whys
 
 	memset(r, 0, sizeof(*r));
 	if (!j) {
-		snprintf(why, whysz, "%s:%d: %s", path, e.line, e.text);
+		if (e.line > 0)
+			snprintf(why, whysz, "%s:%d: %s", path, e.line, e.text);
+		else
+			snprintf(why, whysz, "%s: %s", path, e.text);
 		return -EINVAL;
 	}
 	if (json_unpack_ex(j, &e, 0, "{s:s, s?s, s:I, s:i, s:i, s?s, s?s, s?F, s?F}",

@@ -254,7 +254,9 @@ static void kill_child(pid_t pid, struct proc_out *p)
 	if (p->reaped)
 		return;
 	p->timed_out = true;
-	kill(pid, SIGKILL);	/* its processes follow: PR_SET_PDEATHSIG */
+	/* Its group, then itself; its workers follow by PR_SET_PDEATHSIG. */
+	kill(-pid, SIGKILL);
+	kill(pid, SIGKILL);
 	reap_until(pid, p, it_now() + REAP_AFTER_KILL_S);
 }
 
@@ -265,6 +267,11 @@ child_exec(char *const argv[], const char *cwd, int out, int err, pid_t parent)
 	sigset_t none;
 	int n = 0, devnull;
 
+	/*
+	 * Own group: a timeout kills whatever it started too.  Out of our
+	 * group, Check's kill of a timed-out test misses it: PDEATHSIG.
+	 */
+	setpgid(0, 0);
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	if (getppid() != parent)
 		_exit(127);
@@ -319,6 +326,8 @@ struct proc_out run_undertow_ex(char *const argv[], const struct run_opts *o)
 	pid = fork();
 	if (pid == 0)
 		child_exec(argv, o->cwd ? o->cwd : it_base, po[1], pe[1], parent);
+	if (pid > 0)
+		setpgid(pid, pid);	/* both sides: no window without it */
 	close(po[1]);
 	close(pe[1]);
 	if (pid < 0) {

@@ -369,6 +369,27 @@ START_TEST(test_live_marker)
 }
 END_TEST
 
+/* Hung-task reports cover every task: the harness attributes them by pid. */
+START_TEST(test_task_pid)
+{
+	static const struct { const char *raw; int pid; } c[] = {
+		{ "3,100,5,-;INFO: task undertow:4242 blocked for more than 11 seconds.\n", 4242 },
+		{ "3,101,5,-;INFO: task kworker/u8:3:77 blocked for more than 120 seconds.\n", 77 },
+		{ "3,102,5,-;INFO: task a:b:c:9 blocked for more than 1 seconds.\n", 9 },
+		{ "3,103,5,-;INFO: task tf:x blocked for more than 11 seconds.\n", -1 },
+		{ "4,104,5,-;WARNING: CPU: 0 PID: 5 at fs/x.c:1\n", -1 },
+		{ "3,105,5,-;INFO: task nocolon blocked for more than 1 seconds.\n", -1 },
+	};
+
+	for (size_t i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		struct ut_kmsg_rec r;
+
+		ck_assert_int_eq(ut_kmsg_parse(c[i].raw, strlen(c[i].raw), &r), 0);
+		ck_assert_msg(ut_kmsg_task_pid(&r) == c[i].pid, "case %zu", i);
+	}
+}
+END_TEST
+
 Suite *kmsg_suite(void)
 {
 	Suite *s = suite_create("kmsg");
@@ -384,6 +405,7 @@ Suite *kmsg_suite(void)
 
 	tcase_add_loop_test(cl, test_classify_kernel, 0, NCASES);
 	tcase_add_loop_test(cl, test_classify_user, 0, NCASES);
+	tcase_add_test(cl, test_task_pid);
 	suite_add_tcase(s, cl);
 
 	tcase_add_test(lv, test_drain_fake);
