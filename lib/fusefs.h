@@ -22,8 +22,13 @@
  *   "ut-estale*"  answered with ESTALE.
  *
  * Mount options: fsname=undertow,subtype=undertow,default_permissions,
- * allow_other (fstype "fuse.undertow" in mountinfo).  The server runs with
- * umask 0 and creates everything as its own uid/gid (root).
+ * allow_other, i.e. source "undertow" and fstype "fuse.undertow" in
+ * mountinfo; the server does the mount(2) itself (root only).  It runs
+ * with umask 0 and creates everything as its own uid/gid.
+ *
+ * Nothing here that the harness calls waits without a bound, and
+ * ut_fuse_conn()/ut_fuse_start() send no FUSE request (statx with
+ * AT_STATX_DONT_SYNC), so they work on a stuck mount.
  */
 #ifndef UT_FUSEFS_H
 #define UT_FUSEFS_H
@@ -47,7 +52,9 @@ struct ut_fuse_opts {
 
 /*
  * Serve until unmounted or aborted.  Runs in the calling process; returns
- * 0 on clean unmount (or SIGTERM/SIGINT/SIGHUP), -errno on setup failure.
+ * 0 on unmount, abort, or SIGTERM/SIGINT/SIGHUP (then it detaches its own
+ * mount, if still there), -errno on setup failure.  Stalled lookups still
+ * pending when it ends are answered EIO.
  * The backing directory is opened before mounting, so @mountpoint may be
  * the backing directory itself.
  */
@@ -71,8 +78,9 @@ int ut_fuse_conn(const char *mountpoint);
 
 /*
  * Abort connection @conn (write 1 to /sys/fs/fuse/connections/N/abort):
- * pending requests fail with ECONNABORTED, later ones with ENOTCONN.  Mounts fusectl
- * on /sys/fs/fuse/connections if it is not mounted yet.  0 or -errno.
+ * requests pending at that moment fail with ECONNABORTED, later ones with
+ * ENOTCONN, and the server's loop ends.  Mounts fusectl on
+ * /sys/fs/fuse/connections first if it isn't mounted.  0 or -errno.
  */
 int ut_fuse_abort(int conn);
 

@@ -136,5 +136,6 @@ Suite *cli_suite(void);
 Suite *scenarios_suite(void);
 Suite *repro_suite(void);
 Suite *cleanup_suite(void);
+Suite *detectors_suite(void);
 
 #endif

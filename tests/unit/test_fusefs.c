@@ -106,6 +106,23 @@ static int stat_err(const char *path)
 	return stat(path, &st) ? errno : 0;
 }
 
+/* The errnos these tests report by name. */
+static const char *err_name(int err)
+{
+	switch (err) {
+	case ENOENT:
+		return "ENOENT";
+	case ESTALE:
+		return "ESTALE";
+	case ENOTCONN:
+		return "ENOTCONN";
+	case ECONNABORTED:
+		return "ECONNABORTED";
+	default:
+		return strerror(err);
+	}
+}
+
 static bool dir_has(const char *dir, const char *name)
 {
 	DIR *d = opendir(dir);
@@ -221,7 +238,8 @@ static pid_t stat_in_child(const char *path)
 /* Unchecked teardown: after a failed test, detach what it left mounted. */
 static void sweep_mounts(void)
 {
-	char mnts[64][PATH_MAX], *line = NULL;
+	static char mnts[64][PATH_MAX];
+	char *line = NULL;
 	FILE *f = fopen("/proc/self/mountinfo", "r");
 	size_t cap = 0;
 	int n = 0;
@@ -506,7 +524,7 @@ START_TEST(stall_then_abort)
 	ck_assert_int_eq(ret, ECONNABORTED);
 	ck_assert_int_eq(stat_err(mp("other")), ENOTCONN);
 	fprintf(stderr, "# fusefs: stalled lookup (state %c) returned %s %lld ms after abort\n",
-		state, ret == ECONNABORTED ? "ECONNABORTED" : "ENOTCONN", dt);
+		state, err_name(ret), dt);
 	stop_fs();
 }
 END_TEST
@@ -533,6 +551,7 @@ START_TEST(overlay_lower_rename)
 	start_fs(0);
 	put_file(bp("f"), "lower-data");
 	mount_overlay();
+	ck_assert(dir_has(dp("ovl"), "f"));
 	ck_assert_str_eq(slurp(dp("ovl/f")), "lower-data");
 	ck_assert_int_eq(rename(bp("f"), bp("g")), 0);
 	t0 = now_ms();
@@ -544,8 +563,8 @@ START_TEST(overlay_lower_rename)
 		      strerror(err2));
 	ck_assert_int_lt(dt, 2000);
 	ck_assert_str_eq(slurp(dp("ovl/g")), "lower-data");
-	fprintf(stderr, "# fusefs: overlay stat of a lower file renamed underneath: %s, then %s (%lld ms)\n",
-		err == ESTALE ? "ESTALE" : "ENOENT", err2 == ESTALE ? "ESTALE" : "ENOENT", dt);
+	fprintf(stderr, "# fusefs: overlay stat of a lower file renamed underneath: %s, then %s"
+		" (%lld ms)\n", err_name(err), err_name(err2), dt);
 	ck_assert_int_eq(umount2(dp("ovl"), 0), 0);
 	stop_fs();
 }
@@ -568,6 +587,26 @@ START_TEST(overlay_stall_abort)
 	/* An overlay over a dead lower still unmounts. */
 	ck_assert_int_eq(umount2(dp("ovl"), 0), 0);
 	stop_fs();
+}
+END_TEST
+
+START_TEST(stop_while_stalled)
+{
+	long long t0;
+	pid_t child;
+	int ret;
+
+	start_fs(0);
+	child = stat_in_child(mp("ut-stall-x"));
+	usleep(200000);
+	ck_assert_int_eq(waitpid(child, NULL, WNOHANG), 0);
+	/* No abort: the stalled task keeps the mount busy, stop must cope. */
+	t0 = now_ms();
+	stop_fs();
+	ck_assert_int_lt(now_ms() - t0, UT_FUSE_REAP_MS);
+	ret = reap_ms(child, 2000);
+	ck_assert_msg(ret == EIO || ret == ECONNABORTED || ret == ENOTCONN,
+		      "stalled task after stop: %d", ret);
 }
 END_TEST
 
@@ -607,6 +646,7 @@ Suite *fusefs_suite(void)
 	tcase_add_test(tc, stall_then_abort);
 	tcase_add_test(tc, overlay_lower_rename);
 	tcase_add_test(tc, overlay_stall_abort);
+	tcase_add_test(tc, stop_while_stalled);
 	tcase_add_test(tc, stop_busy_mount);
 	suite_add_tcase(s, tc);
 	return s;

@@ -1,0 +1,239 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * test_detectors.c - every detector fires for real and stays quiet on a
+ * clean run; the harness survives SIGKILL with nothing left mounted.
+ *
+ * The selftest scenarios make each detector fire: a FUSE lower that never
+ * answers a lookup (hang, kernel side), a worker that stops (hang, user
+ * side), a worker killed by SIGSEGV (crash), a process holding a merged
+ * file past the end (EBUSY leak), a fake WARNING written to /dev/kmsg
+ * (must not fire), and a FUSE lower answering EIO/ESTALE (histograms).
+ */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "it.h"
+
+#define HANG_S		3	/* --hang-timeout for the hang cases */
+#define HANG_BOUND_S	(HANG_S + 2.0)	/* the contract: hang within timeout + 2 s */
+
+static json_t *scen_json(const char *dir, const char *name)
+{
+	char why[1024], *f = it_fmt("%s.json", name);
+	json_t *j = it_json_at(dir, f, why, sizeof(why));
+
+	ck_assert_msg(j, "%s", why);
+	free(f);
+	return j;
+}
+
+static const char *verdict(json_t *j)
+{
+	return json_string_value(json_object_get(j, "verdict"));
+}
+
+/* All finding details of @kind joined, for searching and messages. */
+static char *details(json_t *j, const char *kind)
+{
+	json_t *f, *fs = json_object_get(j, "findings");
+	char *out = it_fmt("%s", "");
+	size_t i;
+
+	json_array_foreach(fs, i, f) {
+		char *n;
+
+		if (kind && strcmp(json_string_value(json_object_get(f, "kind")), kind))
+			continue;
+		n = it_fmt("%s%s\n", out, json_string_value(json_object_get(f, "detail")));
+		free(out);
+		out = n;
+	}
+	return out;
+}
+
+static long long returns_of(json_t *j, const char *op, const char *ret)
+{
+	json_t *r = json_object_get(json_object_get(json_object_get(json_object_get(j, "ops"),
+					op), "returns"), ret);
+
+	return r ? json_integer_value(r) : 0;
+}
+
+START_TEST(test_detectors_fire)
+{
+	char *res = it_mkdtemp("detect"), *dir, *d, why[1024];
+	char *argv[] = { "run", "--results", res, "-t", "1", "-w", "2", "--hang-timeout", "3",
+			 "selftest-fuse-errors", "selftest-fuse-stall", "selftest-hold-fd",
+			 "selftest-kmsg-user", "selftest-signal", "selftest-stall",
+			 "upper-unlink-underneath", NULL };
+	struct proc_out p = run_undertow(argv, 120);
+	json_t *j;
+
+	ck_assert_msg(p.exit_code == 1, "want exit 1: %s", proc_desc(&p));
+	dir = it_latest_run(res, why, sizeof(why));
+	ck_assert_msg(dir, "%s", why);
+
+	/* Kernel-side hang: stuck in FUSE under ovl_lookup, found in time. */
+	j = scen_json(dir, "selftest-fuse-stall");
+	d = details(j, "hang");
+	ck_assert_msg(!strcmp(verdict(j), "hang"), "fuse-stall: %s", verdict(j));
+	ck_assert_msg(strstr(d, "request_wait_answer") && strstr(d, "ovl_lookup"),
+		      "no kernel stack through ovl_lookup into FUSE:\n%s", d);
+	ck_assert_msg(strstr(d, "ut-stall-here = (running)"), "op in flight missing:\n%s", d);
+	ck_assert_msg(json_real_value(json_object_get(j, "duration_s")) <= HANG_BOUND_S,
+		      "hang took %.1f s", json_real_value(json_object_get(j, "duration_s")));
+	free(d);
+	json_decref(j);
+
+	/* Remote errors: counted per op, never a crash. */
+	j = scen_json(dir, "selftest-fuse-errors");
+	ck_assert_msg(!strcmp(verdict(j), "pass"), "fuse-errors: %s", verdict(j));
+	ck_assert_int_gt(returns_of(j, "fstatat_eio", "EIO"), 0);
+	ck_assert_int_gt(returns_of(j, "fstatat_estale", "ESTALE"), 0);
+	ck_assert_int_gt(returns_of(j, "fstatat", "OK"), 0);
+	json_decref(j);
+
+	/* EBUSY at umount names the holder. */
+	j = scen_json(dir, "selftest-hold-fd");
+	ck_assert_msg(!strcmp(verdict(j), "leak"), "hold-fd: %s", verdict(j));
+	ck_assert_ptr_nonnull(strstr(json_string_value(json_object_get(j, "reason")),
+				     "(ut-holder)"));
+	json_decref(j);
+
+	/* A WARNING line from userspace reaches the log and is not judged. */
+	j = scen_json(dir, "selftest-kmsg-user");
+	ck_assert_msg(!strcmp(verdict(j), "pass"), "kmsg-user: %s: %s", verdict(j),
+		      json_string_value(json_object_get(j, "reason")));
+	d = json_dumps(json_object_get(j, "kmsg"), 0);
+	ck_assert_msg(strstr(d, "undertow-selftest.c"), "fake line not in the log: %s", d);
+	free(d);
+	json_decref(j);
+
+	/* A worker dying of a signal is a crash, with its last ops. */
+	j = scen_json(dir, "selftest-signal");
+	d = details(j, "crash");
+	ck_assert_msg(!strcmp(verdict(j), "crash"), "signal: %s", verdict(j));
+	ck_assert_msg(strstr(d, "killed by signal 11") && strstr(d, "last ops:"), "%s", d);
+	free(d);
+	json_decref(j);
+
+	/* User-side stall: state and stack of the stuck task. */
+	j = scen_json(dir, "selftest-stall");
+	d = details(j, "hang");
+	ck_assert_msg(!strcmp(verdict(j), "hang"), "stall: %s", verdict(j));
+	ck_assert_msg(strstr(d, "wchan:") && strstr(d, "stack:") && strstr(d, "pause"), "%s", d);
+	free(d);
+	json_decref(j);
+
+	/* After all that, the run goes on and a real scenario passes. */
+	j = scen_json(dir, "upper-unlink-underneath");
+	ck_assert_msg(!strcmp(verdict(j), "pass"), "after the hangs: %s: %s", verdict(j),
+		      json_string_value(json_object_get(j, "reason")));
+	json_decref(j);
+	proc_out_free(&p);
+	free(dir);
+	free(res);
+}
+END_TEST
+
+START_TEST(test_clean_run_quiet)
+{
+	char *res = it_mkdtemp("clean"), *dir, why[1024];
+	char *argv[] = { "run", "--results", res, "-t", "1", "-w", "2",
+			 "lower-dir-rename", "lower-file-replace", NULL };
+	const char *names[] = { "lower-dir-rename", "lower-file-replace" };
+	struct proc_out p = run_undertow(argv, 60);
+
+	ck_assert_msg(p.exit_code == 0, "clean run: %s", proc_desc(&p));
+	dir = it_latest_run(res, why, sizeof(why));
+	ck_assert_msg(dir, "%s", why);
+	for (int i = 0; i < 2; i++) {
+		json_t *j = scen_json(dir, names[i]), *f;
+		size_t k;
+
+		ck_assert_str_eq(verdict(j), "pass");
+		/* Only information may be noted; no detector speaks. */
+		json_array_foreach(json_object_get(j, "findings"), k, f)
+			ck_assert_msg(!strcmp(json_string_value(json_object_get(f, "kind")), "info"),
+				      "%s: %s finding: %s", names[i],
+				      json_string_value(json_object_get(f, "kind")),
+				      json_string_value(json_object_get(f, "detail")));
+		json_decref(j);
+	}
+	proc_out_free(&p);
+	free(dir);
+	free(res);
+}
+END_TEST
+
+START_TEST(test_sigkill_leaves_nothing)
+{
+	struct run_opts o = { .timeout_s = 60, .sig = SIGKILL, .sig_after_s = 3.5 };
+	char *res = it_mkdtemp("sigkill"), *dir, why[1024];
+	char *argv[] = { "run", "--results", res, "-t", "1", "-w", "2", "lower", NULL };
+	char *again[] = { "run", "--results", res, "-t", "0.2", "-m", "0", "lower-dir-rename",
+			  NULL };
+	struct strv m0, m1, tmp0, tmp1;
+	struct proc_out p, q;
+	json_t *run, *s;
+	char *diff;
+	size_t i;
+	int done = 0;
+
+	ck_assert_int_eq(it_mounts(&m0), 0);
+	ck_assert_int_eq(it_ls_prefix("/tmp", "undertow.", &tmp0), 0);
+	p = run_undertow_ex(argv, &o);
+	ck_assert_msg(p.term_sig == SIGKILL, "not killed: %s", proc_desc(&p));
+	/* Workers and FUSE servers follow their parent (PDEATHSIG). */
+	for (double end = it_now() + 3; it_count_procs("undertow") && it_now() < end;)
+		usleep(50 * 1000);
+	ck_assert_int_eq(it_count_procs("undertow"), 0);
+	ck_assert_int_eq(it_mounts(&m1), 0);
+	diff = it_strv_diff(&m0, &m1);
+	ck_assert_msg(!diff, "mounts changed in the caller's namespace:\n%s", diff);
+
+	/* Every scenario finished before the kill has a readable result. */
+	dir = it_latest_run(res, why, sizeof(why));
+	ck_assert_msg(dir, "%s", why);
+	run = it_json_at(dir, "run.json", why, sizeof(why));
+	ck_assert_msg(run, "%s", why);
+	ck_assert(json_is_false(json_object_get(run, "complete")));
+	json_array_foreach(json_object_get(run, "scenarios"), i, s) {
+		json_decref(scen_json(dir, json_string_value(json_object_get(s, "name"))));
+		done++;
+	}
+	ck_assert_msg(done >= 1, "nothing finished in %.1f s", o.sig_after_s);
+
+	/* The killed run's empty mountpoints go with the next run. */
+	q = run_undertow(again, 30);
+	ck_assert_msg(q.exit_code == 0, "%s", proc_desc(&q));
+	ck_assert_int_eq(it_ls_prefix("/tmp", "undertow.", &tmp1), 0);
+	for (int k = 0; k < tmp1.n; k++)
+		ck_assert_msg(strv_has(&tmp0, tmp1.v[k]), "left behind: /tmp/%s", tmp1.v[k]);
+	json_decref(run);
+	proc_out_free(&p);
+	proc_out_free(&q);
+	strv_free(&m0);
+	strv_free(&m1);
+	strv_free(&tmp0);
+	strv_free(&tmp1);
+	free(dir);
+	free(res);
+}
+END_TEST
+
+Suite *detectors_suite(void)
+{
+	Suite *s = suite_create("detectors");
+	TCase *tc = tcase_create("detectors");
+
+	tcase_set_timeout(tc, 180);
+	tcase_add_test(tc, test_detectors_fire);
+	tcase_add_test(tc, test_clean_run_quiet);
+	tcase_add_test(tc, test_sigkill_leaves_nothing);
+	suite_add_tcase(s, tc);
+	return s;
+}
