@@ -12,5 +12,6 @@ Suite *results_suite(void);
 Suite *cli_suite(void);
 Suite *registry_suite(void);
 Suite *mount_suite(void);
+Suite *fusefs_suite(void);
 
 #endif

@@ -29,6 +29,7 @@
 #include <check.h>
 
 #include "fusefs.h"
+#include "suites.h"
 
 #define TMP_PREFIX	"/tmp/ut-fuse."
 #define NFILES		400
