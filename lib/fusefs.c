@@ -1241,7 +1241,7 @@ static int unmount(const char *mnt, pid_t pid)
 	/* A detached mount lives on while in use: the server won't see ENODEV. */
 	if (pid > 0)
 		kill(pid, SIGTERM);
-	return 0;
+	return -EBUSY;		/* gone from the tree, but someone held it */
 }
 
 int ut_fuse_stop(const char *mountpoint, pid_t pid)

@@ -88,7 +88,9 @@ int ut_fuse_abort(int conn);
  * Unmount @mountpoint (plain, then MNT_DETACH + SIGTERM to @pid if busy),
  * then reap @pid: UT_FUSE_REAP_MS, then SIGKILL and UT_FUSE_KILL_MS more.
  * A @mountpoint that is not mounted is not an error; @pid <= 0 skips the
- * reaping.  0, or the first -errno (-ETIMEDOUT if @pid was not reaped).
+ * reaping.  0, -EBUSY if the mount was busy and had to be detached (the
+ * caller decides whether that is a leak), or the first -errno
+ * (-ETIMEDOUT if @pid was not reaped).
  */
 int ut_fuse_stop(const char *mountpoint, pid_t pid);
 

@@ -127,9 +127,13 @@ int ut_layers_destroy(struct ut_layers *l)
 {
 	int err = 0;
 
+	/* A busy FUSE lower after the overlay is gone is reported, like tmpfs. */
 	for (int i = 0; i < UT_MAX_LOWER; i++)
 		if (l->fuse_pid[i] > 0) {
-			ut_fuse_stop(l->lower_mnt[i], l->fuse_pid[i]);
+			int r = ut_fuse_stop(l->lower_mnt[i], l->fuse_pid[i]);
+
+			if (r && !err)
+				err = r;
 			l->fuse_pid[i] = 0;
 		}
 
