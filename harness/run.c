@@ -259,6 +259,9 @@ static void report_stuck(struct scen *s, struct ut_watch *w, double now)
 		if (fd >= 0 && write(fd, "w", 1) == 1)
 			ut_finding_add(&s->r->findings, UT_PASS,
 				       "sysrq-w: blocked tasks dumped to the kernel log (see kmsg)");
+		else
+			ut_finding_add(&s->r->findings, UT_PASS, "sysrq-w unavailable: %s",
+				       strerror(errno));
 		if (fd >= 0)
 			close(fd);
 	}

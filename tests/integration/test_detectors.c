@@ -139,6 +139,56 @@ START_TEST(test_detectors_fire)
 }
 END_TEST
 
+static long hung_task_secs(void)
+{
+	char *s = it_read_file("/proc/sys/kernel/hung_task_timeout_secs", NULL);
+	long v = s ? atol(s) : -1;
+
+	free(s);
+	return v;
+}
+
+/*
+ * --sysrq on a hang: the kernel's blocked-task dump lands in the evidence,
+ * or, on a kernel without CONFIG_MAGIC_SYSRQ, the result says why not.
+ * The hung-task timeout is lowered during the run and put back after.
+ */
+START_TEST(test_sysrq_and_hung_task)
+{
+	char *res = it_mkdtemp("sysrq"), *dir, *info, *log, why[1024];
+	char *argv[] = { "run", "--results", res, "-t", "1", "-w", "2", "--hang-timeout", "2",
+			 "--sysrq", "selftest-stall", NULL };
+	long before = hung_task_secs();
+	struct proc_out p = run_undertow(argv, 60);
+	json_t *j, *run, *h;
+
+	ck_assert_msg(p.exit_code == 1, "%s", proc_desc(&p));
+	ck_assert_int_eq(hung_task_secs(), before);
+	dir = it_latest_run(res, why, sizeof(why));
+	ck_assert_msg(dir, "%s", why);
+	run = it_json_at(dir, "run.json", why, sizeof(why));
+	h = json_object_get(run, "hung_task_timeout_secs");
+	if (before > 3)		/* lowered to hang timeout + 1, and said so */
+		ck_assert_int_eq(json_integer_value(json_object_get(h, "during_run")), 3);
+	j = scen_json(dir, "selftest-stall");
+	ck_assert_str_eq(verdict(j), "hang");
+	info = details(j, "info");
+	log = json_dumps(json_object_get(j, "kmsg"), 0);
+	if (access("/proc/sysrq-trigger", W_OK) == 0)
+		ck_assert_msg(strstr(info, "sysrq-w: blocked tasks dumped") &&
+			      strstr(log, "Show Blocked State"), "%s\n%s", info, log);
+	else
+		ck_assert_msg(strstr(info, "sysrq-w unavailable"), "%s", info);
+	free(info);
+	free(log);
+	json_decref(j);
+	json_decref(run);
+	proc_out_free(&p);
+	free(dir);
+	free(res);
+}
+END_TEST
+
 START_TEST(test_clean_run_quiet)
 {
 	char *res = it_mkdtemp("clean"), *dir, why[1024];
@@ -233,6 +283,7 @@ Suite *detectors_suite(void)
 	tcase_set_timeout(tc, 180);
 	tcase_add_test(tc, test_detectors_fire);
 	tcase_add_test(tc, test_clean_run_quiet);
+	tcase_add_test(tc, test_sysrq_and_hung_task);
 	tcase_add_test(tc, test_sigkill_leaves_nothing);
 	suite_add_tcase(s, tc);
 	return s;
