@@ -776,11 +776,13 @@ static void reply_xattr(fuse_req_t req, ssize_t len, const char *buf, size_t siz
  * itself, a symlink included.  Overlay probes trusted.overlay.* here and
  * must get the backing fs's plain ENODATA.
  */
-static void fs_getxattr(fuse_req_t req, fuse_ino_t ino, const char *name, size_t size)
+/* getxattr (@name set) or listxattr (@name NULL) through the node's /proc path. */
+static void xattr_read(fuse_req_t req, fuse_ino_t ino, const char *name, size_t size)
 {
 	struct node *n = get_node(req, ino);
 	struct proc_path p;
 	char *buf;
+	ssize_t r;
 
 	if (!n)
 		return;
@@ -789,25 +791,20 @@ static void fs_getxattr(fuse_req_t req, fuse_ino_t ino, const char *name, size_t
 		fuse_reply_err(req, ENOMEM);
 		return;
 	}
-	reply_xattr(req, getxattr(proc_path(&p, n->fd), name, buf, size), buf, size);
+	r = name ? getxattr(proc_path(&p, n->fd), name, buf, size) :
+		   listxattr(proc_path(&p, n->fd), buf, size);
+	reply_xattr(req, r, buf, size);
 	free(buf);
+}
+
+static void fs_getxattr(fuse_req_t req, fuse_ino_t ino, const char *name, size_t size)
+{
+	xattr_read(req, ino, name, size);
 }
 
 static void fs_listxattr(fuse_req_t req, fuse_ino_t ino, size_t size)
 {
-	struct node *n = get_node(req, ino);
-	struct proc_path p;
-	char *buf;
-
-	if (!n)
-		return;
-	buf = size ? malloc(size) : NULL;
-	if (size && !buf) {
-		fuse_reply_err(req, ENOMEM);
-		return;
-	}
-	reply_xattr(req, listxattr(proc_path(&p, n->fd), buf, size), buf, size);
-	free(buf);
+	xattr_read(req, ino, NULL, size);
 }
 
 static void fs_setxattr(fuse_req_t req, fuse_ino_t ino, const char *name, const char *value,

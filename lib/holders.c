@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "holders.h"
+#include "procfs.h"
 
 #define MAX_FDS_SCANNED 4096	/* per process: bounds the scan */
 
@@ -21,15 +22,12 @@ static bool under(const char *p, const char *path, size_t n)
 static void comm_of(const char *pid, char *buf, size_t sz)
 {
 	char path[64];
-	int fd;
 	ssize_t n;
 
 	snprintf(path, sizeof(path), "/proc/%s/comm", pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	n = fd >= 0 ? read(fd, buf, sz - 1) : -1;
-	if (fd >= 0)
-		close(fd);
-	buf[n > 0 ? n - 1 : 0] = '\0';	/* drop the newline */
+	n = ut_read_small(path, buf, sz);
+	if (n > 0 && buf[n - 1] == '\n')
+		buf[n - 1] = '\0';
 }
 
 /* Does link @l (relative to /proc/PID) point under @path?  Appends if so. */

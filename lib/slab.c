@@ -14,32 +14,11 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "procfs.h"
 #include "slab.h"
 
 #define SMALL_FILE	256	/* the /proc and /sys files read here are tiny */
 #define SLABINFO	"/proc/slabinfo"
-
-/* Read up to sz - 1 bytes of @path into buf, NUL-terminated.  Length or -errno. */
-static ssize_t read_small(const char *path, char *buf, size_t sz)
-{
-	ssize_t n;
-	int fd, err;
-
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	do {
-		n = read(fd, buf, sz - 1);
-	} while (n < 0 && errno == EINTR);
-	if (n < 0) {
-		err = -errno;
-		close(fd);
-		return err;
-	}
-	close(fd);
-	buf[n] = '\0';
-	return n;
-}
 
 /* Parse one integer at *s after blanks; advance *s past it. */
 static int parse_long(const char **s, long *out)
@@ -69,7 +48,7 @@ static int read_longs(const char *path, long *v, int n)
 	ssize_t got;
 	int i, err;
 
-	got = read_small(path, buf, sizeof(buf));
+	got = ut_read_small(path, buf, sizeof(buf));
 	if (got < 0)
 		return (int)got;
 	for (i = 0; i < n; i++) {

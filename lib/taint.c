@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "procfs.h"
 #include "taint.h"
 
 #define TAINT_PATH	"/proc/sys/kernel/tainted"
@@ -24,23 +25,12 @@ int ut_taint_read(unsigned long *out)
 	char buf[64], *s;
 	unsigned long v;
 	ssize_t n;
-	int fd, err;
 
 	if (!out)
 		return -EINVAL;
-	fd = open(TAINT_PATH, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	do {
-		n = read(fd, buf, sizeof(buf) - 1);
-	} while (n < 0 && errno == EINTR);
-	if (n < 0) {
-		err = -errno;
-		close(fd);
-		return err;
-	}
-	close(fd);
-	buf[n] = '\0';
+	n = ut_read_small(TAINT_PATH, buf, sizeof(buf));
+	if (n < 0)
+		return (int)n;
 	for (s = buf; *s == ' ' || *s == '\t'; s++)
 		;
 	/* strtoul() would take "-1" */

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "procfs.h"
 #include "watchdog.h"
 
 int ut_watch_init(struct ut_watch *w, const struct ut_engine *e, double now)
@@ -56,27 +57,12 @@ void ut_watch_free(struct ut_watch *w)
 	w->since = NULL;
 }
 
-/* Read a small /proc file into buf (NUL-terminated); length or -errno. */
-static ssize_t slurp(const char *path, char *buf, size_t sz)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
-		return -errno;
-	n = read(fd, buf, sz - 1);
-	n = n < 0 ? -errno : n;
-	close(fd);
-	buf[n > 0 ? n : 0] = '\0';
-	return n;
-}
-
 char ut_task_state(pid_t pid)
 {
 	char path[64], buf[512], *p;
 
 	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	if (slurp(path, buf, sizeof(buf)) <= 0)
+	if (ut_read_small(path, buf, sizeof(buf)) <= 0)
 		return '?';
 	p = strrchr(buf, ')');	/* comm may hold spaces and parens */
 	return p && p[1] == ' ' && p[2] ? p[2] : '?';
@@ -93,7 +79,7 @@ void ut_task_describe(pid_t pid, char *buf, size_t sz)
 		ssize_t n;
 
 		snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, files[i]);
-		n = slurp(path, tmp, sizeof(tmp));
+		n = ut_read_small(path, tmp, sizeof(tmp));
 		while (n > 0 && tmp[n - 1] == '\n')
 			tmp[--n] = '\0';
 		used += snprintf(buf + used, sz - used, "%s%s: %s", i == 2 ? "\n" : " ",
