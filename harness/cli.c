@@ -10,13 +10,14 @@
 
 #include "cli.h"
 #include "layers.h"
+#include "optsets.h"
 
 #define MAX_PROCS	256
 #define MAX_TIME	86400.0
 
 void ut_usage(FILE *f)
 {
-	fputs("usage: undertow list\n"
+	fputs("usage: undertow list [--matrix P] [--shard K/N] [-b ..] [-o ..] [SCENARIO|TAG ...]\n"
 	      "       undertow run [OPTIONS] [SCENARIO|TAG ...]\n"
 	      "       undertow replay RESULT_JSON\n"
 	      "options:\n"
@@ -26,7 +27,11 @@ void ut_usage(FILE *f)
 	      "  -s, --seed N             run seed (default: from the clock; printed)\n"
 	      "      --hang-timeout SECS  no progress for this long = hang (default 10)\n"
 	      "      --results DIR        results directory (default results/)\n"
-	      "  -b, --backend NAME       lower layers: tmpfs (default) or fuse (revalidating)\n"
+	      "  -b, --backend NAME[,..]  layers on: tmpfs (default), fuse (revalidating lower),\n"
+	      "                           ext4, xfs, btrfs (loop devices), nested, path:LOWER[,UPPER]\n"
+	      "  -o, --ovl-opts SET       an option set (see list) or options \"index=on,xino=off\"\n"
+	      "      --matrix quick|full  scenarios x backends x option sets\n"
+	      "      --shard K/N          run the K-th of N deterministic slices\n"
 	      "      --sysrq              on a hang, also dump blocked tasks (sysrq-w) to the kernel log\n"
 	      "exit: 0 pass, 1 a scenario not passed, 2 usage error, 4 all skipped\n", f);
 }
@@ -102,6 +107,9 @@ static const struct option longopts[] = {
 	{ "results", required_argument, NULL, 'R' },
 	{ "sysrq", no_argument, NULL, 'S' },
 	{ "backend", required_argument, NULL, 'b' },
+	{ "ovl-opts", required_argument, NULL, 'o' },
+	{ "matrix", required_argument, NULL, 'M' },
+	{ "shard", required_argument, NULL, 'K' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -110,6 +118,34 @@ static int bad(char *err, size_t sz, const char *what, const char *val)
 {
 	snprintf(err, sz, "%s: '%s'", what, val);
 	return -1;
+}
+
+/* -b NAME[,NAME...]; path:LOWER[,UPPER] is one backend, commas and all. */
+static int add_backends(struct ut_opts *o, const char *arg, char *err, size_t sz)
+{
+	struct ut_backend_spec spec;
+	char why[256], word[64];
+
+	if (!strncmp(arg, "path:", 5)) {
+		if (ut_backend_parse(arg, &spec, why, sizeof(why)))
+			return bad(err, sz, why, arg);
+		o->backends[o->nbackends++] = arg;
+		return 0;
+	}
+	for (const char *p = arg; *p;) {
+		const char *end = strchr(p, ',');
+		int len = end ? (int)(end - p) : (int)strlen(p);
+
+		snprintf(word, sizeof(word), "%.*s", len, p);
+		if (ut_backend_parse(word, &spec, why, sizeof(why)))
+			return bad(err, sz, why, arg);
+		if (o->nbackends == UT_MAX_CHOICES)
+			return bad(err, sz, "too many backends", arg);
+		/* The names are static strings: keep a pointer to ours. */
+		o->backends[o->nbackends++] = ut_backend_name(spec.kind);
+		p = end ? end + 1 : p + len;
+	}
+	return 0;
 }
 
 static int parse_opt(int c, const char *arg, struct ut_opts *o, char *err, size_t sz)
@@ -138,8 +174,24 @@ static int parse_opt(int c, const char *arg, struct ut_opts *o, char *err, size_
 		o->sysrq = true;
 		return 0;
 	case 'b':
-		o->backend = ut_backend_of(arg);
-		return o->backend < 0 ? bad(err, sz, "-b/--backend wants tmpfs or fuse", arg) : 0;
+		return add_backends(o, arg, err, sz);
+	case 'o':
+		if (o->noptsets == UT_MAX_CHOICES)
+			return bad(err, sz, "too many -o/--ovl-opts", arg);
+		/* A set's name, or options: "index=on", "userxattr,volatile". */
+		if (!ut_optset_find(arg) && !strpbrk(arg, "=,"))
+			return bad(err, sz, "-o/--ovl-opts wants an option set (see "
+				   "undertow list --help) or key=value options", arg);
+		o->optsets[o->noptsets++] = arg;
+		return 0;
+	case 'M':
+		o->matrix = arg;
+		return strcmp(arg, "quick") && strcmp(arg, "full") ?
+		       bad(err, sz, "--matrix wants quick or full", arg) : 0;
+	case 'K':
+		return sscanf(arg, "%d/%d%c", &o->shard_k, &o->shard_n, &(char){ 0 }) != 2 ||
+		       o->shard_n < 1 || o->shard_k < 1 || o->shard_k > o->shard_n ?
+		       bad(err, sz, "--shard wants K/N with 1 <= K <= N", arg) : 0;
 	case 'h':
 		o->cmd = UT_CMD_HELP;
 		return 0;
@@ -178,7 +230,7 @@ int ut_parse_args(int argc, char **argv, struct ut_opts *o, char *err, size_t er
 	optind = 0;	/* GNU: 0 re-initialises getopt for a second parse */
 	opterr = 0;
 	/* "+": stop at the first scenario name; ":": report a missing value. */
-	while ((c = getopt_long(argc - 1, argv + 1, "+:t:w:m:s:b:h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc - 1, argv + 1, "+:t:w:m:s:b:o:h", longopts, NULL)) != -1) {
 		const char *cur = argv[optind];	/* argv + 1 shifted: the option just read */
 
 		if (c == '?') {
@@ -205,10 +257,6 @@ int ut_parse_args(int argc, char **argv, struct ut_opts *o, char *err, size_t er
 			return -1;
 		}
 		o->replay = o->sel[0];
-	}
-	if (o->cmd == UT_CMD_LIST && o->nsel) {
-		snprintf(err, errsz, "list takes no arguments");
-		return -1;
 	}
 	return 0;
 }

@@ -8,6 +8,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#define UT_MAX_CHOICES 32
+
 enum ut_cmd { UT_CMD_HELP, UT_CMD_LIST, UT_CMD_RUN, UT_CMD_REPLAY };
 
 #define UT_EXIT_PASS	0
@@ -25,7 +27,12 @@ struct ut_opts {
 	const char *results;
 	const char *replay;	/* RESULT_JSON for replay */
 	bool sysrq;		/* sysrq-w on a hang */
-	int backend;		/* enum ut_backend */
+	const char *backends[UT_MAX_CHOICES];	/* -b, each checked */
+	int nbackends;
+	const char *optsets[UT_MAX_CHOICES];	/* -o: set names or option strings */
+	int noptsets;
+	const char *matrix;	/* "quick", "full" or NULL */
+	int shard_k, shard_n;	/* --shard K/N, 0/0 = all */
 	char **sel;		/* scenario names or tags */
 	int nsel;
 };

@@ -21,6 +21,8 @@
 #include "cli.h"
 #include "kmemleak.h"
 #include "layers.h"
+#include "matrix.h"
+#include "optsets.h"
 #include "ktap.h"
 #include "registry.h"
 #include "results.h"
@@ -174,40 +176,41 @@ static void log_kmsg(struct run_state *st, const struct ut_result *r)
 	fflush(st->kmsg_log);
 }
 
-static void record(struct run_state *st, int idx, struct ut_result *r)
+static void record(struct run_state *st, int idx, const char *vname, struct ut_result *r)
 {
-	char path[PATH_MAX + 128], line[512], top[256];
+	char path[PATH_MAX + 256], line[512], top[256];
 	json_t *j = ut_result_json(r);
 	int err;
 
-	snprintf(path, sizeof(path), "%s/%s.json", st->dir, r->name);
+	snprintf(path, sizeof(path), "%s/%s.json", st->dir, vname);
 	err = j ? ut_json_write_atomic(path, j) : -ENOMEM;
 	if (err)
 		fprintf(stderr, "undertow: writing %s: %s\n", path, strerror(-err));
 	json_decref(j);
 	json_array_append_new(json_object_get(st->run, "scenarios"),
-			      json_pack("{s:s, s:s, s:s, s:f}", "name", r->name,
+			      json_pack("{s:s, s:s, s:s, s:s, s:f}", "name", r->name,
+					"file", vname,
 					"variant", r->variant,
 					"verdict", ut_verdict_name(r->verdict),
 					"duration_s", r->duration_s));
 	write_run_json(st);
 	log_kmsg(st, r);
 	ut_top_returns(r->ops, r->nops, 4, top, sizeof(top));
-	out_line(st, "# %s: %llu ops in %.1f s, workers %s\n", r->name,
+	out_line(st, "# %s: %llu ops in %.1f s, workers %s\n", vname,
 		 (unsigned long long)ut_total_calls(r->ops, r->nops), r->duration_s,
 		 top[0] ? top : "-");
 	ut_top_returns(r->muts, r->nmuts, 4, top, sizeof(top));
 	if (r->nmuts)
-		out_line(st, "# %s: mutators %s\n", r->name, top[0] ? top : "-");
+		out_line(st, "# %s: mutators %s\n", vname, top[0] ? top : "-");
 	for (int i = 0; i < r->findings.n; i++) {
 		const struct ut_finding *f = &r->findings.v[i];
 		const char *nl = strchr(f->detail, '\n');
 
-		out_line(st, "# %s: %s: %.*s\n", r->name,
+		out_line(st, "# %s: %s: %.*s\n", vname,
 			 f->kind == UT_PASS ? "info" : ut_verdict_name(f->kind),
 			 nl ? (int)(nl - f->detail) : (int)strlen(f->detail), f->detail);
 	}
-	ut_ktap_line(line, sizeof(line), idx, r->name, r->verdict, r->reason);
+	ut_ktap_line(line, sizeof(line), idx, vname, r->verdict, r->reason);
 	out_line(st, "%s\n", line);
 	if (r->verdict == UT_PASS)
 		st->pass++;
@@ -304,7 +307,7 @@ static void restore_hung_task(long old)
 	fclose(f);
 }
 
-static int run_list(const struct ut_opts *o, const struct ut_scenario **sel, int nsel,
+static int run_list(const struct ut_opts *o, const struct ut_variant *sel, int nsel,
 		    int argc, char **argv)
 {
 	struct run_state st = { .o = o };
@@ -313,7 +316,6 @@ static int run_list(const struct ut_opts *o, const struct ut_scenario **sel, int
 		.workers = o->workers > 0 ? o->workers : ut_default_workers(),
 		.mutators = o->mutators >= 0 ? o->mutators : ut_default_mutators(),
 		.root = st.root, .self = argv[0], .sysrq = o->sysrq,
-		.backend = o->backend,
 	};
 	json_t *rows = json_array();
 	char ts[32], why[256];
@@ -346,10 +348,10 @@ static int run_list(const struct ut_opts *o, const struct ut_scenario **sel, int
 		char top[256];
 
 		cfg.index = i + 1;
-		ut_run_scenario(sel[i], &cfg, &r);
-		record(&st, i + 1, &r);
+		ut_run_variant(&sel[i], &cfg, &r);
+		record(&st, i + 1, sel[i].name, &r);
 		ut_top_returns(r.ops, r.nops, 3, top, sizeof(top));
-		json_array_append_new(rows, json_pack("{s:s, s:s, s:f, s:s}", "name", r.name,
+		json_array_append_new(rows, json_pack("{s:s, s:s, s:f, s:s}", "name", sel[i].name,
 			"verdict", ut_verdict_name(r.verdict),
 			"ops_s", r.duration_s > 0 ? ut_total_calls(r.ops, r.nops) / r.duration_s : 0.0,
 			"top", top));
@@ -412,8 +414,12 @@ static void install_signals(void)
 	signal(SIGPIPE, SIG_IGN);
 }
 
+static int variants_for(const struct ut_opts *o, const struct ut_scenario *const *sc, int nsc,
+			struct ut_variant *out, int max, char *err, size_t sz);
+
 static int cmd_replay(struct ut_opts *o, int argc, char **argv)
 {
+	static struct ut_variant v;
 	const struct ut_scenario *sc;
 	struct ut_result rec;
 	char why[512];
@@ -430,11 +436,11 @@ static int cmd_replay(struct ut_opts *o, int argc, char **argv)
 	o->seed = rec.seed;
 	o->workers = rec.workers;
 	o->mutators = rec.mutators;
-	o->backend = ut_backend_of(rec.backend);
-	if (o->backend < 0) {
-		snprintf(why, sizeof(why), "%s: unknown backend '%s'", o->replay, rec.backend);
+	o->backends[0] = rec.backend_spec;
+	o->optsets[0] = rec.optset;
+	o->nbackends = o->noptsets = 1;
+	if (variants_for(o, &sc, 1, &v, 1, why, sizeof(why)) != 1)
 		die_usage(why);
-	}
 	o->time_s = rec.runtime_s;
 	if (rec.hang_timeout_s > 0)
 		o->hang_timeout = rec.hang_timeout_s;
@@ -442,12 +448,69 @@ static int cmd_replay(struct ut_opts *o, int argc, char **argv)
 	if (rc)
 		return rc;
 	install_signals();
-	return run_list(o, &sc, 1, argc, argv);
+	return run_list(o, &v, 1, argc, argv);
+}
+
+/* The optset an -o word names: a set, or a literal option string. */
+static const struct ut_optset *optset_for(const char *word)
+{
+	static struct ut_optset literal[UT_MAX_CHOICES];
+	static int nlit;
+	const struct ut_optset *set = ut_optset_find(word);
+
+	if (set || nlit == UT_MAX_CHOICES)
+		return set;
+	literal[nlit] = (struct ut_optset){ .name = word, .opts = word };
+	return &literal[nlit++];
+}
+
+/*
+ * Variants of the selected scenarios: a matrix preset, or -b x -o (tmpfs
+ * and the default set when not given), then the --shard slice.
+ */
+static int variants_for(const struct ut_opts *o, const struct ut_scenario *const *sc, int nsc,
+			struct ut_variant *out, int max, char *err, size_t sz)
+{
+	struct ut_backend_spec be[UT_MAX_CHOICES] = { { .kind = UT_BACKEND_TMPFS } };
+	const struct ut_optset *sets[UT_MAX_CHOICES] = { ut_optset_find("default") };
+	int nbe = o->nbackends ? o->nbackends : 1, nsets = o->noptsets ? o->noptsets : 1, n;
+
+	if (o->matrix) {
+		if (o->nbackends || o->noptsets) {
+			snprintf(err, sz, "--matrix chooses backends and option sets: drop -b/-o");
+			return -1;
+		}
+		n = ut_matrix_preset(o->matrix, sc, nsc, out, max);
+	} else {
+		for (int i = 0; i < o->nbackends; i++)
+			if (ut_backend_parse(o->backends[i], &be[i], err, sz))
+				return -1;
+		for (int i = 0; i < o->noptsets; i++)
+			if (!(sets[i] = optset_for(o->optsets[i]))) {
+				snprintf(err, sz, "too many option sets");
+				return -1;
+			}
+		n = ut_matrix_expand(sc, nsc, be, nbe, sets, nsets, out, max);
+	}
+	if (o->shard_n)
+		n = ut_matrix_shard(out, n, o->shard_k, o->shard_n);
+	if (n <= 0)
+		snprintf(err, sz, "no variant to run (shard %d/%d of too few?)", o->shard_k, o->shard_n);
+	return n;
+}
+
+static int cmd_list_variants(const struct ut_variant *v, int n)
+{
+	for (int i = 0; i < n; i++)
+		printf("%s\n", v[i].name);
+	return UT_EXIT_PASS;
 }
 
 int main(int argc, char **argv)
 {
 	static const struct ut_scenario *sel[MAX_SEL];
+	static struct ut_variant vars[UT_MAX_VARIANTS];
+	bool listing;
 	struct ut_opts o;
 	char err[512];
 	int n, rc;
@@ -462,7 +525,9 @@ int main(int argc, char **argv)
 		ut_usage(stdout);
 		return UT_EXIT_PASS;
 	case UT_CMD_LIST:
-		return cmd_list();
+		if (!o.nsel && !o.matrix && !o.nbackends && !o.noptsets && !o.shard_n)
+			return cmd_list();
+		break;
 	case UT_CMD_REPLAY:
 		return cmd_replay(&o, argc, argv);
 	case UT_CMD_RUN:
@@ -471,11 +536,17 @@ int main(int argc, char **argv)
 	n = ut_select(o.sel, o.nsel, sel, MAX_SEL, err, sizeof(err));
 	if (n < 0)
 		die_usage(err);
+	n = variants_for(&o, sel, n, vars, UT_MAX_VARIANTS, err, sizeof(err));
+	if (n <= 0)
+		die_usage(err);
+	listing = o.cmd == UT_CMD_LIST;
+	if (listing)
+		return cmd_list_variants(vars, n);
 	if (!o.seed_set)
 		o.seed = clock_seed();
 	rc = preflight();
 	if (rc)
 		return rc;
 	install_signals();
-	return run_list(&o, sel, n, argc, argv);
+	return run_list(&o, vars, n, argc, argv);
 }

@@ -20,6 +20,7 @@
 #include "kmsg.h"
 #include "layers.h"
 #include "mount.h"
+#include "optsets.h"
 #include "ops.h"
 #include "run.h"
 #include "slab.h"
@@ -53,7 +54,9 @@ struct scen {
 	struct ut_kmsg km;
 	bool mounted, km_open, hung;
 	bool busy;			/* overlay was busy at umount */
-	enum ut_backend backend;
+	const struct ut_variant *v;
+	int lowers;			/* the scenario's, plus the set's extra ones */
+	char opts[512];			/* overlay options: set + scenario */
 	int mounts0;
 	long dentries0, inodes0;
 	json_t *kmsg;			/* kernel records since the marker */
@@ -84,7 +87,9 @@ static int seed_layers(struct scen *s, char *why, size_t sz)
 {
 	for (int w = UT_AT_LOWER0; w <= UT_AT_UPPER; w++) {
 		const char *path = layer_where(&s->lay, w);
-		char lc = w == UT_AT_UPPER ? 'u' : (char)('0' + w - UT_AT_LOWER0);
+		int i = w - UT_AT_LOWER0;
+		/* Extra lowers of an option set are seeded like lower 0. */
+		char lc = w == UT_AT_UPPER ? 'u' : i >= s->sc->lowers ? '0' : (char)('0' + i);
 		int fd, err;
 
 		if (!path)
@@ -108,7 +113,8 @@ static int mount_overlay(struct scen *s)
 		.nlower = s->lay.nlower,
 		.upper = s->lay.has_upper ? s->lay.upper : NULL,
 		.work = s->lay.has_upper ? s->lay.work : NULL,
-		.opts = s->sc->ovl_opts,
+		.opts = s->opts,
+		.dataonly = s->lay.dataonly[0] ? s->lay.dataonly : NULL,
 		.target = s->lay.merged,
 	};
 	struct ut_mount_res res;
@@ -634,19 +640,23 @@ static void fill_settings(struct scen *s, double runtime)
 	struct ut_result *r = s->r;
 
 	snprintf(r->name, sizeof(r->name), "%s", s->sc->name);
-	snprintf(r->variant, sizeof(r->variant), "%s", ut_backend_name(s->backend));
-	snprintf(r->backend, sizeof(r->backend), "%s", ut_backend_name(s->backend));
-	snprintf(r->ovl_options, sizeof(r->ovl_options), "%s",
-		 s->sc->ovl_opts ? s->sc->ovl_opts : "");
+	snprintf(r->variant, sizeof(r->variant), "%s", s->v->label);
+	snprintf(r->backend, sizeof(r->backend), "%s", ut_backend_name(s->v->be.kind));
+	if (s->v->be.kind == UT_BACKEND_PATH)
+		snprintf(r->backend_spec, sizeof(r->backend_spec), "path:%s%s%s", s->v->be.lower,
+			 s->v->be.upper[0] ? "," : "", s->v->be.upper);
+	else
+		snprintf(r->backend_spec, sizeof(r->backend_spec), "%s", r->backend);
+	snprintf(r->optset, sizeof(r->optset), "%s", s->v->set->name);
 	r->seed = c->seed;
 	r->workers = c->workers;
 	r->mutators = s->sc->mutators[0].name ? c->mutators : 0;
 	r->runtime_s = runtime;
 	r->hang_timeout_s = c->hang_timeout;
 	snprintf(r->replay, sizeof(r->replay),
-		 "%s run -s %llu -t %g -w %d -m %d --hang-timeout %g -b %s %s", c->self,
+		 "%s run -s %llu -t %g -w %d -m %d --hang-timeout %g -b '%s' -o '%s' %s", c->self,
 		 (unsigned long long)c->seed, runtime, c->workers, r->mutators,
-		 c->hang_timeout, r->backend, s->sc->name);
+		 c->hang_timeout, r->backend_spec, r->optset, s->sc->name);
 }
 
 static void set_reason(struct ut_result *r)
@@ -672,8 +682,23 @@ static bool set_up(struct scen *s, const char *dir)
 	char why[512] = "";
 	int err;
 
-	err = ut_layers_make(&s->lay, dir, s->sc->lowers, !s->sc->no_upper, s->backend,
-			     why, sizeof(why));
+	err = ut_opts_merge(s->sc->ovl_opts, s->sc->incompatible, s->v->set->opts, s->opts,
+			    sizeof(s->opts), why, sizeof(why));
+	if (!err && s->lowers > UT_MAX_LOWER) {
+		snprintf(why, sizeof(why), "%d lower layers: at most %d", s->lowers, UT_MAX_LOWER);
+		err = -EINVAL;
+	}
+	if (err) {	/* this combination is not one the scenario can run */
+		ut_finding_add(&s->r->findings, UT_SKIP, "%s", why);
+		return false;
+	}
+	snprintf(s->r->ovl_options, sizeof(s->r->ovl_options), "%s", s->opts);
+	err = ut_layers_make(&s->lay, dir, s->lowers, !s->sc->no_upper, s->v->set->dataonly,
+			     &s->v->be, why, sizeof(why));
+	if (err == -EOPNOTSUPP) {
+		ut_finding_add(&s->r->findings, UT_SKIP, "%s", why);
+		return false;
+	}
 	if (!err)
 		err = seed_layers(s, why, sizeof(why));
 	if (err) {
@@ -730,10 +755,12 @@ static void run_engine(struct scen *s, double runtime)
 	procs_json(s);
 }
 
-void ut_run_scenario(const struct ut_scenario *sc, const struct ut_run_cfg *cfg,
-		     struct ut_result *r)
+void ut_run_variant(const struct ut_variant *v, const struct ut_run_cfg *cfg,
+		    struct ut_result *r)
 {
-	struct scen s = { .sc = sc, .cfg = cfg, .r = r };
+	const struct ut_scenario *sc = v->sc;
+	struct scen s = { .sc = sc, .cfg = cfg, .r = r, .v = v,
+			  .lowers = sc->lowers + v->set->extra_lowers };
 	double runtime = cfg->time_s ? cfg->time_s :
 			 sc->runtime_s ? sc->runtime_s : UT_DEFAULT_RUNTIME;
 	char dir[PATH_MAX];
@@ -749,7 +776,6 @@ void ut_run_scenario(const struct ut_scenario *sc, const struct ut_run_cfg *cfg,
 	snap_vfs(&s, false);
 	if (cfg->kmemleak)
 		ut_kmemleak_clear();
-	s.backend = sc->backend ? ut_backend_of(sc->backend) : cfg->backend;
 	fill_settings(&s, runtime);
 	snprintf(dir, sizeof(dir), "%s/%02d-%s", cfg->root, cfg->index, sc->name);
 	if (set_up(&s, dir))

@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "matrix.h"
 #include "results.h"
 #include "scenario.h"
 
@@ -19,7 +20,6 @@ struct ut_run_cfg {
 	int index;			/* 1-based, names the directory */
 	const char *self;		/* how to call undertow, for replay */
 	bool kmemleak;			/* scan after each scenario */
-	int backend;			/* enum ut_backend for the lowers */
 	bool sysrq;			/* sysrq-w on a hang */
 };
 
@@ -28,8 +28,8 @@ extern volatile sig_atomic_t ut_interrupted;
 
 #define UT_DEFAULT_RUNTIME 2.0
 
-/* Run @sc; @r is filled (verdict, histograms, findings) whatever happens. */
-void ut_run_scenario(const struct ut_scenario *sc, const struct ut_run_cfg *cfg,
-		     struct ut_result *r);
+/* Run one variant; @r is filled (verdict, histograms, findings) whatever happens. */
+void ut_run_variant(const struct ut_variant *v, const struct ut_run_cfg *cfg,
+		    struct ut_result *r);
 
 #endif

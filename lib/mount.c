@@ -104,6 +104,8 @@ int ut_ovl_legacy_opts(const struct ut_mount_req *req, char *buf, size_t sz)
 	for (int i = 0; i < req->nlower; i++)
 		n += snprintf(buf + n, sz > n ? sz - n : 0, "%s%s", i ? ":" : "",
 			      req->lower[i]);
+	if (req->dataonly)	/* "::" starts the data-only layers */
+		n += snprintf(buf + n, sz > n ? sz - n : 0, "::%s", req->dataonly);
 	if (req->upper)
 		n += snprintf(buf + n, sz > n ? sz - n : 0, ",upperdir=%s,workdir=%s",
 			      req->upper, req->work);
@@ -147,6 +149,8 @@ static int new_mount(const struct ut_mount_req *req, struct ut_mount_res *res, b
 	}
 	for (int i = 0; i < req->nlower && !err; i++)
 		err = fsconfig_str(fsfd, "lowerdir+", req->lower[i], res);
+	if (!err && req->dataonly)
+		err = fsconfig_str(fsfd, "datadir+", req->dataonly, res);
 	if (!err && req->upper)
 		err = fsconfig_str(fsfd, "upperdir", req->upper, res);
 	if (!err && req->upper)

@@ -11,6 +11,7 @@
 struct ut_mount_req {
 	const char *lower[UT_MAX_LOWER];	/* top to bottom */
 	int nlower;
+	const char *dataonly;			/* a data-only lower (datadir+), or NULL */
 	const char *upper, *work;		/* NULL for a lower-only mount */
 	const char *opts;			/* "index=on,redirect_dir=on", or NULL */
 	const char *target;

@@ -90,6 +90,8 @@ json_t *ut_result_json(const struct ut_result *r)
 
 	if (!j)
 		return NULL;
+	json_object_set_new(j, "backend_spec", json_string(r->backend_spec));
+	json_object_set_new(j, "optset", json_string(r->optset));
 	json_object_set_new(j, "runtime_s", json_real(r->runtime_s));
 	json_object_set_new(j, "hang_timeout_s", json_real(r->hang_timeout_s));
 	json_object_set_new(j, "ops", hist_json(r->ops, r->nops));
@@ -129,6 +131,7 @@ int ut_result_load(const char *path, struct ut_result *r, char *why, size_t whys
 	json_error_t e;
 	json_t *j = json_load_file(path, 0, &e);
 	const char *name = NULL, *variant = "", *opts = "", *backend = "tmpfs";
+	const char *spec = NULL, *optset = "default";
 	json_int_t seed = 0;
 	int workers = 0, mutators = 0;
 	double runtime = 0, hang = 0;
@@ -141,11 +144,12 @@ int ut_result_load(const char *path, struct ut_result *r, char *why, size_t whys
 			snprintf(why, whysz, "%s: %s", path, e.text);
 		return -EINVAL;
 	}
-	if (json_unpack_ex(j, &e, 0, "{s:s, s?s, s:I, s:i, s:i, s?s, s?s, s?F, s?F}",
+	if (json_unpack_ex(j, &e, 0, "{s:s, s?s, s:I, s:i, s:i, s?s, s?s, s?F, s?F, s?s, s?s}",
 			   "name", &name, "variant", &variant, "seed", &seed,
 			   "workers", &workers, "mutators", &mutators,
 			   "ovl_options", &opts, "backend", &backend,
-			   "runtime_s", &runtime, "hang_timeout_s", &hang) < 0) {
+			   "runtime_s", &runtime, "hang_timeout_s", &hang,
+			   "backend_spec", &spec, "optset", &optset) < 0) {
 		snprintf(why, whysz, "%s: not an undertow result: %s", path, e.text);
 		json_decref(j);
 		return -EINVAL;
@@ -154,6 +158,8 @@ int ut_result_load(const char *path, struct ut_result *r, char *why, size_t whys
 	snprintf(r->variant, sizeof(r->variant), "%s", variant);
 	snprintf(r->ovl_options, sizeof(r->ovl_options), "%s", opts);
 	snprintf(r->backend, sizeof(r->backend), "%s", backend);
+	snprintf(r->backend_spec, sizeof(r->backend_spec), "%s", spec ? spec : backend);
+	snprintf(r->optset, sizeof(r->optset), "%s", optset);
 	r->seed = (uint64_t)seed;
 	r->workers = workers;
 	r->mutators = mutators;

@@ -3,6 +3,7 @@
 #ifndef UT_RESULTS_H
 #define UT_RESULTS_H
 
+#include <limits.h>
 #include <stdint.h>
 #include <jansson.h>
 
@@ -24,12 +25,14 @@ struct ut_result {
 	uint64_t seed;
 	double duration_s, runtime_s, hang_timeout_s;
 	int workers, mutators;
-	char ovl_options[256];
+	char ovl_options[512];
 	char backend[32];
+	char backend_spec[PATH_MAX * 2 + 8];	/* "-b" form: "ext4", "path:/a,/b" */
+	char optset[256];			/* "-o" form: a set name or options */
 	struct ut_hist ops[UT_MAX_OPS], muts[UT_MAX_OPS];
 	int nops, nmuts;
 	struct ut_findings findings;
-	char replay[1024];
+	char replay[PATH_MAX * 3];
 	json_t *extra;			/* procs, snapshots: owned, may be NULL */
 };
 

@@ -58,6 +58,7 @@ struct ut_scenario {
 	bool no_upper;			/* lower-only (read-only) overlay */
 	const char *ovl_opts;		/* required overlay options, or NULL */
 	const char *backend;		/* lower backend it needs ("fuse"), NULL = any */
+	const char *incompatible;	/* overlay option keys it cannot run with */
 	/*
 	 * Seed entries "L:path[spec]", L = 0..3 (lower) or u (upper):
 	 *   "0:d/"        directory        "0:d/f=text"  file with text

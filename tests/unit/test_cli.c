@@ -74,7 +74,13 @@ static const struct {
 	{ { "undertow", "frobnicate" }, "unknown command" },
 	{ { "undertow" }, "no command" },
 	{ { "undertow", "replay" }, "replay wants one" },
-	{ { "undertow", "list", "x" }, "list takes no" },
+	{ { "undertow", "run", "-o", "nosuchset" }, "-o/--ovl-opts" },
+	{ { "undertow", "run", "--matrix", "medium" }, "--matrix" },
+	{ { "undertow", "run", "--shard", "3/2" }, "--shard" },
+	{ { "undertow", "run", "--shard", "0/2" }, "--shard" },
+	{ { "undertow", "run", "--shard", "1/2x" }, "--shard" },
+	{ { "undertow", "run", "-b", "zfs" }, "unknown backend" },
+	{ { "undertow", "run", "-b", "path:/nonexistent-undertow" }, "not a directory" },
 };
 
 START_TEST(usage_errors)

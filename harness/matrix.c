@@ -1,0 +1,113 @@
+// SPDX-License-Identifier: GPL-2.0
+/* matrix.c - expanding scenarios into variants, and slicing them. */
+#include <stdio.h>
+#include <string.h>
+
+#include "matrix.h"
+
+#define QUICK_EVERY 3	/* quick: a scenario takes one column in three */
+
+static void name_variant(struct ut_variant *v)
+{
+	bool dflt = !strcmp(v->set->name, "default");
+
+	snprintf(v->label, sizeof(v->label), "%s%s%s", ut_backend_name(v->be.kind),
+		 dflt ? "" : ",", dflt ? "" : v->set->name);
+	if (v->be.kind == UT_BACKEND_TMPFS && dflt)
+		snprintf(v->name, sizeof(v->name), "%s", v->sc->name);
+	else
+		snprintf(v->name, sizeof(v->name), "%s@%s", v->sc->name, v->label);
+}
+
+static bool seen(const struct ut_variant *out, int n, const struct ut_variant *v)
+{
+	for (int i = 0; i < n; i++)
+		if (!strcmp(out[i].name, v->name))
+			return true;
+	return false;
+}
+
+int ut_matrix_expand(const struct ut_scenario *const *sc, int nsc,
+		     const struct ut_backend_spec *be, int nbe,
+		     const struct ut_optset *const *sets, int nsets,
+		     struct ut_variant *out, int max)
+{
+	int n = 0;
+
+	for (int i = 0; i < nsc; i++)
+		for (int b = 0; b < nbe; b++)
+			for (int s = 0; s < nsets && n < max; s++) {
+				struct ut_variant *v = &out[n];
+
+				v->sc = sc[i];
+				v->be = be[b];
+				if (sc[i]->backend) {	/* it needs that one */
+					memset(&v->be, 0, sizeof(v->be));
+					for (int k = 0; k < UT_NBACKEND; k++)
+						if (!strcmp(ut_backend_name(k), sc[i]->backend))
+							v->be.kind = k;
+				}
+				v->set = sets[s];
+				name_variant(v);
+				if (!seen(out, n, v))
+					n++;
+			}
+	return n;
+}
+
+/* The columns of the full matrix: (backend, set) pairs, path excluded. */
+static int columns(struct ut_backend_spec *be, const struct ut_optset **set, int max)
+{
+	int nsets, n = 0;
+	const struct ut_optset *all = ut_optsets(&nsets);
+
+	for (int b = 0; b < UT_NBACKEND; b++) {
+		if (b == UT_BACKEND_PATH)
+			continue;
+		for (int s = 0; s < nsets && n < max; s++, n++) {
+			memset(&be[n], 0, sizeof(be[n]));
+			be[n].kind = b;
+			set[n] = &all[s];
+		}
+	}
+	return n;
+}
+
+int ut_matrix_preset(const char *preset, const struct ut_scenario *const *sc, int nsc,
+		     struct ut_variant *out, int max)
+{
+	struct ut_backend_spec be[UT_NBACKEND * 32];
+	const struct ut_optset *set[UT_NBACKEND * 32];
+	int ncol = columns(be, set, UT_NBACKEND * 32), n = 0;
+	bool quick = !strcmp(preset, "quick");
+
+	if (!quick && strcmp(preset, "full"))
+		return -1;
+	for (int i = 0; i < nsc; i++)
+		for (int c = 0; c < ncol && n < max; c++) {
+			bool dflt = !strcmp(set[c]->name, "default");
+			bool tmpfs = be[c].kind == UT_BACKEND_TMPFS;
+			struct ut_variant v;
+
+			/* Quick: the plain run, every option set on tmpfs, every
+			 * backend with the default set, each for a third of the
+			 * scenarios. */
+			if (quick && !(tmpfs && dflt) &&
+			    ((i + c) % QUICK_EVERY || !(tmpfs || dflt)))
+				continue;
+			if (ut_matrix_expand(&sc[i], 1, &be[c], 1, &set[c], 1, &v, 1) &&
+			    !seen(out, n, &v))
+				out[n++] = v;
+		}
+	return n;
+}
+
+int ut_matrix_shard(struct ut_variant *v, int nv, int k, int n)
+{
+	int kept = 0;
+
+	for (int i = 0; i < nv; i++)
+		if (i % n == k - 1)
+			v[kept++] = v[i];
+	return kept;
+}

@@ -1,0 +1,119 @@
+// SPDX-License-Identifier: GPL-2.0
+/* optsets.c - the overlay option sets the matrix runs scenarios under. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "optsets.h"
+
+static const struct ut_optset sets[] = {
+	{ .name = "default", .opts = "" },
+	{ .name = "index", .opts = "index=on" },
+	{ .name = "nfs_export", .opts = "index=on,nfs_export=on" },
+	{ .name = "metacopy", .opts = "metacopy=on,redirect_dir=on" },
+	{ .name = "redirect_on", .opts = "redirect_dir=on" },
+	{ .name = "redirect_follow", .opts = "redirect_dir=follow" },
+	{ .name = "redirect_off", .opts = "redirect_dir=off" },
+	{ .name = "xino_on", .opts = "xino=on" },
+	{ .name = "xino_auto", .opts = "xino=auto" },
+	{ .name = "xino_off", .opts = "xino=off" },
+	{ .name = "uuid_on", .opts = "uuid=on" },
+	{ .name = "uuid_off", .opts = "uuid=off" },
+	{ .name = "userxattr", .opts = "userxattr" },
+	{ .name = "volatile", .opts = "volatile" },
+	{ .name = "lower2", .opts = "", .extra_lowers = 1 },
+	{ .name = "dataonly", .opts = "metacopy=on,redirect_dir=on", .dataonly = true },
+};
+
+#define NSETS ((int)(sizeof(sets) / sizeof(sets[0])))
+
+const struct ut_optset *ut_optsets(int *n)
+{
+	*n = NSETS;
+	return sets;
+}
+
+const struct ut_optset *ut_optset_find(const char *name)
+{
+	for (int i = 0; i < NSETS; i++)
+		if (!strcmp(sets[i].name, name))
+			return &sets[i];
+	return NULL;
+}
+
+/* Value of @key in a "k=v,k2,..." list: "" for a bare flag, NULL if absent. */
+static const char *value_of(const char *list, const char *key, char *buf, size_t sz)
+{
+	size_t klen = strlen(key);
+
+	for (const char *p = list; p && *p;) {
+		const char *end = strchr(p, ','), *eq;
+		size_t len = end ? (size_t)(end - p) : strlen(p);
+
+		eq = memchr(p, '=', len);
+		if ((size_t)((eq ? eq : p + len) - p) == klen && !strncmp(p, key, klen)) {
+			snprintf(buf, sz, "%.*s", eq ? (int)(p + len - eq - 1) : 0, eq ? eq + 1 : "");
+			return buf;
+		}
+		p = end ? end + 1 : NULL;
+	}
+	return NULL;
+}
+
+static bool word_in(const char *words, const char *w, size_t len)
+{
+	for (const char *p = words; p && *p;) {
+		const char *end = strchr(p, ' ');
+		size_t n = end ? (size_t)(end - p) : strlen(p);
+
+		if (n == len && !strncmp(p, w, len))
+			return true;
+		p = end ? end + 1 : NULL;
+	}
+	return false;
+}
+
+static int append(char *out, size_t sz, size_t *used, const char *opt, size_t len)
+{
+	int n = snprintf(out + *used, sz - *used, "%s%.*s", *used ? "," : "", (int)len, opt);
+
+	if (n < 0 || (size_t)n >= sz - *used)
+		return -ENAMETOOLONG;
+	*used += n;
+	return 0;
+}
+
+int ut_opts_merge(const char *required, const char *incompatible, const char *set,
+		  char *out, size_t sz, char *why, size_t whysz)
+{
+	size_t used = 0;
+
+	out[0] = '\0';
+	why[0] = '\0';
+	for (const char *p = set; p && *p;) {
+		const char *end = strchr(p, ','), *eq;
+		size_t len = end ? (size_t)(end - p) : strlen(p), klen;
+		char key[64], a[128], b[128];
+		const char *req;
+
+		eq = memchr(p, '=', len);
+		klen = (eq ? eq : p + len) - p;
+		snprintf(key, sizeof(key), "%.*s", (int)klen, p);
+		if (word_in(incompatible, key, klen)) {
+			snprintf(why, whysz, "scenario cannot run with %s", key);
+			return -EINVAL;
+		}
+		req = value_of(required, key, a, sizeof(a));
+		if (req && strcmp(req, value_of(set, key, b, sizeof(b)))) {
+			snprintf(why, whysz, "%.*s conflicts with the scenario's %s%s%s", (int)len, p,
+				 key, *req ? "=" : "", req);
+			return -EINVAL;
+		}
+		if (!req && append(out, sz, &used, p, len))
+			return -ENAMETOOLONG;
+		p = end ? end + 1 : NULL;
+	}
+	if (required && *required && append(out, sz, &used, required, strlen(required)))
+		return -ENAMETOOLONG;
+	return 0;
+}

@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * optsets.h - named overlay option sets, and merging a set with what a
+ * scenario requires.  A variant is scenario x backend x option set.
+ */
+#ifndef UT_OPTSETS_H
+#define UT_OPTSETS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct ut_optset {
+	const char *name;	/* "default", "index", ... */
+	const char *opts;	/* overlay options, "" for none */
+	int extra_lowers;	/* more lower layers, seeded like lower 0 */
+	bool dataonly;		/* add a data-only lower layer (datadir+) */
+};
+
+/* Every named set, default first; count in *n. */
+const struct ut_optset *ut_optsets(int *n);
+const struct ut_optset *ut_optset_find(const char *name);
+
+/*
+ * Merge @set's options with the scenario's @required ones into @out.
+ * Required options win; a set that gives a required key another value is
+ * a conflict: -EINVAL with the clash in @why.  A key in @incompatible
+ * (space separated) appearing in the set: -EINVAL too.
+ */
+int ut_opts_merge(const char *required, const char *incompatible, const char *set,
+		  char *out, size_t sz, char *why, size_t whysz);
+
+#endif

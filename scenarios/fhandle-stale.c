@@ -1,0 +1,51 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * fhandle-stale: with index=on,nfs_export=on, workers take file handles of
+ * merged objects and open them by handle much later, while mutators
+ * rename, unlink and recreate the objects directly in lower and upper.
+ * Aims at ovl_fh_to_dentry / ovl_lower_fh_to_d / ovl_lookup_real (decode
+ * of a lower origin, index lookup, reconnecting a disconnected dir by its
+ * layer path) when what the handle and the index name is gone or moved.
+ * fstests overlay/050-069 cover decode only offline: layers changed while
+ * unmounted, never under a live mount.
+ */
+#include <fcntl.h>
+
+#include "fhandle_ops.h"
+#include "ops.h"
+
+#define FH	UT_NAMES("d/f", "d/g", "d/sub", "d/sub/x", "d", "e", "e/f", "d/n", "u/f")
+
+static const struct ut_scenario sc = {
+	.name = "fhandle-stale",
+	.desc = "nfs_export=on: open_by_handle_at of merged objects renamed/unlinked/recreated underneath",
+	.tags = "fhandle index nfs_export lower upper rename fstests",
+	.lowers = 1,
+	.ovl_opts = "index=on,nfs_export=on",
+	.seed = UT_NAMES("0:d/", "0:d/f=f", "0:d/g=g", "0:d/sub/", "0:d/sub/x=x",
+			 "0:e/", "0:e/f=e", "u:u/", "u:u/f=upper only"),
+	.names = FH,
+	.workers = {
+		{ "fh_open", ut_fh_open, 6, UT_AT_MERGED },
+		{ "fh_open_path", ut_fh_open, 1, UT_AT_MERGED, NULL, O_PATH },
+		{ "fh_rehandle", ut_fh_rehandle, 2, UT_AT_MERGED },
+		{ "fstatat", ut_op_stat, 2, UT_AT_MERGED },
+		{ "creat", ut_op_creat, 1, UT_AT_MERGED },
+		{ "unlinkat", ut_op_unlink, 1, UT_AT_MERGED },
+		{ "write", ut_op_write, 1, UT_AT_MERGED },	/* copy-up: origin + index */
+	},
+	.mutators = {
+		{ "lower_rename", ut_op_rename, 2, UT_AT_LOWER0,
+		  UT_NAMES("d/f", "d/g", "d/h", "d", "d2", "e/f", "d/sub", "e/sub") },
+		{ "lower_unlink", ut_op_unlink, 1, UT_AT_LOWER0, UT_NAMES("d/f", "d/g", "e/f") },
+		{ "lower_recreate", ut_op_recreate, 1, UT_AT_LOWER0, UT_NAMES("d", "e", "d/sub") },
+		{ "upper_rename", ut_op_rename, 1, UT_AT_UPPER,
+		  UT_NAMES("d/f", "d/g", "u/f", "u/g", "d", "d2") },
+		{ "upper_unlink", ut_op_unlink, 1, UT_AT_UPPER,
+		  UT_NAMES("d/f", "d/g", "u/f", "e/f", "d/n") },
+		{ "upper_recreate", ut_op_recreate, 1, UT_AT_UPPER, UT_NAMES("u") },
+	},
+	/* ESTALE: the handle's object is gone or was replaced (and EIO: see run). */
+	.tolerated = UT_ERRNOS(ESTALE, EIO),
+};
+UT_REGISTER(sc);

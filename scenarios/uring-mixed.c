@@ -1,0 +1,96 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * uring-mixed: the same names, through the same held dirfds and the merged
+ * root, by syscalls and by io_uring at once, while mutators rename and
+ * recreate the lower dirs and unlink in upper.  Each io_uring twin is
+ * counted as its own op ("statx" vs "uring_statx") so the two paths' return
+ * codes can be compared.
+ *
+ * Aims at overlay entered from io-wq: io_uring runs renameat, unlinkat,
+ * mkdirat, symlinkat, linkat, statx and getxattr (and openat once the
+ * RCU-only LOOKUP_CACHED walk gives up) in io-wq worker threads.  There
+ * ovl_lookup, ovl_create_or_link, ovl_rename and copy-up take
+ * ovl_override_creds() from another task than the one that asked (the
+ * request's creds are the submitter's, current is the worker), and the
+ * close of a merged file (ovl_flush) runs there too.  Lookups of a dead
+ * upper/lower parent under a held dirfd then come from that context.
+ */
+#include <limits.h>
+#include <linux/openat2.h>
+#include <sys/xattr.h>
+
+#include "ops.h"
+#include "uring_ops.h"
+
+#define IN	UT_NAMES("f", "g", "h", "l", "sub", "n")
+#define ROOT	UT_NAMES("d/f", "d/g", "d/sub/x", "e/f", "d/sub", "d2/f", "e/sub/n")
+
+/* getxattr(2) on the same /proc/self/fd path uring_getxattr resolves. */
+static int op_getxattr(struct ut_ctx *c, const struct ut_op *op)
+{
+	char path[PATH_MAX], val[256];
+	int dfd = ut_dirfd(c, op);
+	int err = ut_uring_fd_path(path, sizeof(path), dfd, ut_pick(c, op));
+
+	if (err)
+		return err;
+	return UT_RET(getxattr(path, "user.undertow", val, sizeof(val)));
+}
+
+static const struct ut_scenario sc = {
+	.name = "uring-mixed",
+	.desc = "sync syscalls and their io_uring twins on the same names while layers change",
+	.tags = "io_uring dirfd lower upper rename",
+	.lowers = 1,
+	.seed = UT_NAMES("0:d/", "0:d/f=lower f", "0:d/g=g", "0:d/l->f", "0:d/sub/",
+			 "0:d/sub/x=x", "0:d/sub/f=sf", "0:e/", "0:e/f=e", "0:e/sub/",
+			 "u:d/", "u:d/h=upper h", "u:e/", "u:e/g=ug"),
+	.hold = UT_NAMES("d", "e", "d/sub"),
+	.names = IN,
+	.workers = {
+		{ "openat", ut_op_open, 2, UT_AT_HELD },
+		{ "uring_openat", ut_uop_openat, 2, UT_AT_HELD },
+		{ "statx", ut_op_statx, 2, UT_AT_HELD },
+		{ "uring_statx", ut_uop_statx, 2, UT_AT_HELD },
+		{ "renameat2", ut_op_rename, 1, UT_AT_HELD },
+		{ "uring_renameat", ut_uop_renameat, 1, UT_AT_HELD },
+		{ "unlinkat", ut_op_unlink, 1, UT_AT_HELD },
+		{ "uring_unlinkat", ut_uop_unlinkat, 1, UT_AT_HELD },
+		{ "mkdirat", ut_op_mkdir, 1, UT_AT_HELD },
+		{ "uring_mkdirat", ut_uop_mkdirat, 1, UT_AT_HELD },
+		{ "symlinkat", ut_op_symlink, 1, UT_AT_HELD },
+		{ "uring_symlinkat", ut_uop_symlinkat, 1, UT_AT_HELD },
+		{ "linkat", ut_op_link, 1, UT_AT_HELD },
+		{ "uring_linkat", ut_uop_linkat, 1, UT_AT_HELD },
+		{ "read", ut_op_read, 2, UT_AT_HELD },
+		{ "uring_read", ut_uop_read, 2, UT_AT_HELD },
+		{ "write", ut_op_write, 1, UT_AT_HELD },
+		{ "uring_write", ut_uop_write, 1, UT_AT_HELD },
+		{ "openat2", ut_op_openat2, 1, UT_AT_MERGED, ROOT, RESOLVE_BENEATH },
+		{ "uring_openat2", ut_uop_openat2, 1, UT_AT_MERGED, ROOT, RESOLVE_BENEATH },
+		{ "getxattr", op_getxattr, 1, UT_AT_MERGED, ROOT },
+		{ "uring_getxattr", ut_uop_getxattr, 1, UT_AT_MERGED, ROOT },
+		{ "uring_close", ut_uop_close, 1, UT_AT_HELD },
+		{ "openat_creat", ut_op_creat, 2, UT_AT_HELD },	/* brings names back */
+	},
+	.mutators = {
+		{ "lower_rename", ut_op_rename, 2, UT_AT_LOWER0,
+		  UT_NAMES("d", "d2", "e", "d/sub", "e/sub") },
+		{ "lower_recreate", ut_op_recreate, 1, UT_AT_LOWER0, UT_NAMES("d", "e", "d/sub") },
+		{ "upper_unlink", ut_op_unlink, 3, UT_AT_UPPER,
+		  UT_NAMES("d/f", "d/g", "d/h", "d/l", "d/n", "e/f", "e/g", "e/h",
+			   "d/sub/f", "d/sub/g") },
+		{ "upper_rmtree", ut_op_rmtree, 1, UT_AT_UPPER,
+		  UT_NAMES("d/n", "d/sub", "e/n", "e/sub", "d/sub/n") },
+	},
+	/*
+	 * ESTALE, EIO: overlay's documented "undefined results" of a layer
+	 * changed underneath.  EOPNOTSUPP: a uring op whose opcode this
+	 * kernel lacks (not submitted).  EPERM: linkat of a directory, or
+	 * io_uring disabled by kernel.io_uring_disabled (every uring op).
+	 * EINVAL: lower_rename of a dir into its own subtree (d -> d/sub).
+	 * ENODATA: nothing sets user.undertow: getxattr's plain answer.
+	 */
+	.tolerated = UT_ERRNOS(ESTALE, EIO, EOPNOTSUPP, EPERM, EINVAL, ENODATA),
+};
+UT_REGISTER(sc);
