@@ -16,7 +16,7 @@
 
 #include "prng.h"
 
-#define UT_MAX_OPS	24	/* per role */
+#define UT_MAX_OPS	32	/* per role */
 #define UT_MAX_HELD	16	/* dirfds held by each worker */
 #define UT_MAX_LOWER	4
 #define UT_RING		64	/* last ops kept per process */

@@ -13,5 +13,6 @@ Suite *cli_suite(void);
 Suite *registry_suite(void);
 Suite *mount_suite(void);
 Suite *fusefs_suite(void);
+Suite *matrix_suite(void);
 
 #endif

@@ -22,6 +22,7 @@
 
 static char base[64];
 static struct ut_layers lay;
+static const struct ut_backend_spec tmpfs = { .kind = UT_BACKEND_TMPFS };
 
 static void make_layers(int nlower, bool upper)
 {
@@ -30,7 +31,7 @@ static void make_layers(int nlower, bool upper)
 	snprintf(base, sizeof(base), "/tmp/ut-mount.XXXXXX");
 	ck_assert_ptr_nonnull(mkdtemp(base));
 	strcat(base, "/s");
-	ck_assert_msg(!ut_layers_make(&lay, base, nlower, upper, UT_BACKEND_TMPFS, why, sizeof(why)), "%s", why);
+	ck_assert_msg(!ut_layers_make(&lay, base, nlower, upper, false, &tmpfs, why, sizeof(why)), "%s", why);
 }
 
 static void drop_layers(void)

@@ -1,0 +1,185 @@
+// SPDX-License-Identifier: GPL-2.0
+/* test_matrix.c - option-set merging, backend specs, variant expansion and shards. */
+#include <errno.h>
+#include <string.h>
+
+#include "matrix.h"
+#include "registry.h"
+#include "suites.h"
+
+static int merge(const char *req, const char *incompat, const char *set, char *out, char *why)
+{
+	return ut_opts_merge(req, incompat, set, out, 256, why, 256);
+}
+
+START_TEST(opts_merge)
+{
+	char out[256], why[256];
+
+	ck_assert_int_eq(merge(NULL, NULL, "", out, why), 0);
+	ck_assert_str_eq(out, "");
+	ck_assert_int_eq(merge("index=on", NULL, "", out, why), 0);
+	ck_assert_str_eq(out, "index=on");
+	ck_assert_int_eq(merge("index=on", NULL, "xino=off,uuid=off", out, why), 0);
+	ck_assert_str_eq(out, "xino=off,uuid=off,index=on");
+	/* The same key and value twice is no conflict, and not repeated. */
+	ck_assert_int_eq(merge("index=on", NULL, "index=on,nfs_export=on", out, why), 0);
+	ck_assert_str_eq(out, "nfs_export=on,index=on");
+	ck_assert_int_eq(merge("index=on", NULL, "index=off", out, why), -EINVAL);
+	ck_assert_ptr_nonnull(strstr(why, "index=off conflicts with the scenario's index=on"));
+	ck_assert_int_eq(merge(NULL, "volatile metacopy", "metacopy=on,redirect_dir=on", out, why),
+			 -EINVAL);
+	ck_assert_ptr_nonnull(strstr(why, "cannot run with metacopy"));
+	ck_assert_int_eq(merge(NULL, "volatile", "userxattr", out, why), 0);
+	ck_assert_str_eq(out, "userxattr");
+	ck_assert_int_eq(merge(NULL, "volatile", "volatile", out, why), -EINVAL);
+}
+END_TEST
+
+START_TEST(optsets_named)
+{
+	int n;
+	const struct ut_optset *all = ut_optsets(&n);
+
+	ck_assert_int_ge(n, 10);
+	ck_assert_str_eq(all[0].name, "default");
+	ck_assert_str_eq(all[0].opts, "");
+	for (int i = 0; i < n; i++)
+		ck_assert_ptr_eq(ut_optset_find(all[i].name), &all[i]);
+	ck_assert_str_eq(ut_optset_find("nfs_export")->opts, "index=on,nfs_export=on");
+	ck_assert_int_eq(ut_optset_find("lower2")->extra_lowers, 1);
+	ck_assert(ut_optset_find("dataonly")->dataonly);
+	ck_assert_ptr_null(ut_optset_find("nosuch"));
+}
+END_TEST
+
+START_TEST(backend_specs)
+{
+	struct ut_backend_spec b;
+	char why[256];
+
+	ck_assert_int_eq(ut_backend_parse("ext4", &b, why, sizeof(why)), 0);
+	ck_assert_int_eq(b.kind, UT_BACKEND_EXT4);
+	ck_assert_int_eq(ut_backend_parse("path:/tmp", &b, why, sizeof(why)), 0);
+	ck_assert_int_eq(b.kind, UT_BACKEND_PATH);
+	ck_assert_str_eq(b.lower, "/tmp");
+	ck_assert_str_eq(b.upper, "");
+	ck_assert_int_eq(ut_backend_parse("path:/tmp,/var/tmp", &b, why, sizeof(why)), 0);
+	ck_assert_str_eq(b.upper, "/var/tmp");
+	ck_assert_int_eq(ut_backend_parse("path:/nonexistent-x", &b, why, sizeof(why)), -EINVAL);
+	ck_assert_int_eq(ut_backend_parse("path:", &b, why, sizeof(why)), -EINVAL);
+	ck_assert_int_eq(ut_backend_parse("path", &b, why, sizeof(why)), -EINVAL);
+	ck_assert_int_eq(ut_backend_parse("zfs", &b, why, sizeof(why)), -EINVAL);
+	ck_assert_ptr_nonnull(strstr(why, "unknown backend 'zfs'"));
+}
+END_TEST
+
+static struct ut_variant va[UT_MAX_VARIANTS], vb[UT_MAX_VARIANTS];
+
+static int all_scenarios(const struct ut_scenario **sel)
+{
+	char err[256];
+
+	return ut_select(NULL, 0, sel, 256, err, sizeof(err));
+}
+
+START_TEST(expand_names)
+{
+	const struct ut_scenario *sc = ut_find("lower-dir-rename"), *fuse = ut_find("selftest-fuse-stall");
+	struct ut_backend_spec be[2] = { { .kind = UT_BACKEND_TMPFS }, { .kind = UT_BACKEND_FUSE } };
+	const struct ut_optset *sets[2] = { ut_optset_find("default"), ut_optset_find("index") };
+	int n = ut_matrix_expand(&sc, 1, be, 2, sets, 2, va, UT_MAX_VARIANTS);
+
+	ck_assert_int_eq(n, 4);
+	ck_assert_str_eq(va[0].name, "lower-dir-rename");	/* the plain run keeps its name */
+	ck_assert_str_eq(va[1].name, "lower-dir-rename@tmpfs,index");
+	ck_assert_str_eq(va[2].name, "lower-dir-rename@fuse");
+	ck_assert_str_eq(va[3].name, "lower-dir-rename@fuse,index");
+	/* A scenario that needs its backend gets it, once per set. */
+	n = ut_matrix_expand(&fuse, 1, be, 2, sets, 1, va, UT_MAX_VARIANTS);
+	ck_assert_int_eq(n, 1);
+	ck_assert_int_eq(va[0].be.kind, UT_BACKEND_FUSE);
+}
+END_TEST
+
+START_TEST(presets)
+{
+	const struct ut_scenario *sel[256];
+	int nsc = all_scenarios(sel), nq, nf, nsets, cover[UT_NBACKEND][32] = { { 0 } };
+	const struct ut_optset *sets = ut_optsets(&nsets);
+
+	nq = ut_matrix_preset("quick", sel, nsc, va, UT_MAX_VARIANTS);
+	nf = ut_matrix_preset("full", sel, nsc, vb, UT_MAX_VARIANTS);
+	ck_assert_int_eq(ut_matrix_preset("medium", sel, nsc, va, UT_MAX_VARIANTS), -1);
+	ck_assert_int_gt(nq, nsc);
+	ck_assert_int_lt(nq, nf);
+	ck_assert_int_ge(nf, nsc * (UT_NBACKEND - 1) * nsets * 9 / 10);
+	for (int i = 0; i < nq; i++) {
+		bool in_full = false;
+
+		for (int j = 0; j < nf && !in_full; j++)
+			in_full = !strcmp(va[i].name, vb[j].name);
+		ck_assert_msg(in_full, "%s: quick but not full", va[i].name);
+		cover[va[i].be.kind][va[i].set - sets]++;
+	}
+	/* Quick still covers every backend (default set) and every set (tmpfs). */
+	for (int b = 0; b < UT_NBACKEND; b++)
+		if (b != UT_BACKEND_PATH)
+			ck_assert_msg(cover[b][0] >= 2, "%s: %d", ut_backend_name(b), cover[b][0]);
+	for (int s = 0; s < nsets; s++)
+		ck_assert_msg(cover[UT_BACKEND_TMPFS][s] >= 2, "%s: %d", sets[s].name,
+			      cover[UT_BACKEND_TMPFS][s]);
+	/* Every scenario's plain run is in quick. */
+	for (int i = 0; i < nsc; i++) {
+		bool found = false;
+
+		for (int j = 0; j < nq && !found; j++)
+			found = !strcmp(va[j].name, sel[i]->name);
+		ck_assert_msg(found, "%s not in quick", sel[i]->name);
+	}
+}
+END_TEST
+
+/* Shards of the full matrix are disjoint and together are all of it. */
+START_TEST(shards_partition)
+{
+	const struct ut_scenario *sel[256];
+	int nsc = all_scenarios(sel), nf = ut_matrix_preset("full", sel, nsc, vb, UT_MAX_VARIANTS);
+	static int owner[UT_MAX_VARIANTS];
+	int shards = 2 + _i, total = 0;
+
+	memset(owner, 0, sizeof(owner));
+	for (int k = 1; k <= shards; k++) {
+		int n = ut_matrix_preset("full", sel, nsc, va, UT_MAX_VARIANTS);
+
+		n = ut_matrix_shard(va, n, k, shards);
+		total += n;
+		for (int i = 0; i < n; i++)
+			for (int j = 0; j < nf; j++)
+				if (!strcmp(va[i].name, vb[j].name)) {
+					ck_assert_msg(!owner[j], "%s in shards %d and %d", vb[j].name,
+						      owner[j], k);
+					owner[j] = k;
+				}
+	}
+	ck_assert_int_eq(total, nf);
+	for (int j = 0; j < nf; j++)
+		ck_assert_msg(owner[j], "%s in no shard", vb[j].name);
+}
+END_TEST
+
+Suite *matrix_suite(void)
+{
+	Suite *s = suite_create("matrix");
+	TCase *tc = tcase_create("matrix");
+
+	tcase_set_timeout(tc, 30);
+	tcase_add_test(tc, opts_merge);
+	tcase_add_test(tc, optsets_named);
+	tcase_add_test(tc, backend_specs);
+	tcase_add_test(tc, expand_names);
+	tcase_add_test(tc, presets);
+	tcase_add_loop_test(tc, shards_partition, 0, 4);
+	suite_add_tcase(s, tc);
+	return s;
+}
