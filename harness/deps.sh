@@ -15,6 +15,11 @@ have_pkg check || need="$need check"
 have_pkg fuse3 || need="$need libfuse3-dev"
 command -v unshare >/dev/null 2>&1 || need="$need util-linux"
 command -v shellcheck >/dev/null 2>&1 || need="$need shellcheck"
+# Loop-device backends (ext4, xfs, btrfs); mkfs lives in sbin.
+PATH="$PATH:/usr/sbin:/sbin"
+command -v mkfs.ext4 >/dev/null 2>&1 || need="$need e2fsprogs"
+command -v mkfs.xfs >/dev/null 2>&1 || need="$need xfsprogs"
+command -v mkfs.btrfs >/dev/null 2>&1 || need="$need btrfs-progs"
 
 [ -z "$need" ] && exit 0
 # shellcheck disable=SC2086 # word splitting of the package list is wanted

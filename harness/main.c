@@ -29,6 +29,7 @@
 #include "run.h"
 
 #define MAX_SEL 256
+#define QUICK_TIME_S 1.0
 
 struct run_state {
 	const struct ut_opts *o;
@@ -539,6 +540,9 @@ int main(int argc, char **argv)
 	n = variants_for(&o, sel, n, vars, UT_MAX_VARIANTS, err, sizeof(err));
 	if (n <= 0)
 		die_usage(err);
+	/* The quick matrix is about breadth: 1 s a variant unless told. */
+	if (o.matrix && !strcmp(o.matrix, "quick") && !o.time_s)
+		o.time_s = QUICK_TIME_S;
 	listing = o.cmd == UT_CMD_LIST;
 	if (listing)
 		return cmd_list_variants(vars, n);

@@ -137,5 +137,6 @@ Suite *scenarios_suite(void);
 Suite *repro_suite(void);
 Suite *cleanup_suite(void);
 Suite *detectors_suite(void);
+Suite *matrix_suite(void);
 
 #endif
