@@ -23,6 +23,7 @@
 #include "layers.h"
 #include "matrix.h"
 #include "optsets.h"
+#include "userns.h"
 #include "ktap.h"
 #include "registry.h"
 #include "results.h"
@@ -30,6 +31,8 @@
 
 #define MAX_SEL 256
 #define QUICK_TIME_S 1.0
+
+static bool unprivileged;	/* in a user namespace: no real root */
 
 struct run_state {
 	const struct ut_opts *o;
@@ -317,6 +320,7 @@ static int run_list(const struct ut_opts *o, const struct ut_variant *sel, int n
 		.workers = o->workers > 0 ? o->workers : ut_default_workers(),
 		.mutators = o->mutators >= 0 ? o->mutators : ut_default_mutators(),
 		.root = st.root, .self = argv[0], .sysrq = o->sysrq,
+		.unprivileged = unprivileged,
 	};
 	json_t *rows = json_array();
 	char ts[32], why[256];
@@ -344,6 +348,10 @@ static int run_list(const struct ut_opts *o, const struct ut_variant *sel, int n
 	fprintf(st.ktap_log, "KTAP version 1\n1..%d\n", nsel);
 	out_line(&st, "# undertow seed %llu, %d workers, %d mutators, results %s\n",
 		 (unsigned long long)o->seed, cfg.workers, cfg.mutators, st.dir);
+	if (unprivileged)
+		out_line(&st, "# unprivileged (user namespace): overlays get userxattr; loop "
+			 "backends skip; kernel log, slab and hung-task checks are unavailable\n");
+	json_object_set_new(st.run, "unprivileged", json_boolean(unprivileged));
 	for (i = 0; i < nsel && !ut_interrupted; i++) {
 		struct ut_result r;
 		char top[256];
@@ -390,13 +398,15 @@ static uint64_t clock_seed(void)
 /* Refuse early, in one line, what would fail later in a confusing way. */
 static int preflight(void)
 {
+	char why[256];
 	int err;
 
-	if (geteuid() != 0) {
-		fprintf(stderr, "undertow: needs root (mounts overlays and tmpfs); "
-			"try: sudo ./run.sh\n");
+	if (geteuid() != 0 && ut_enter_userns(why, sizeof(why))) {
+		fprintf(stderr, "undertow: not root, and no user namespace to mount in (%s); "
+			"run as root or allow unprivileged user namespaces\n", why);
 		return UT_EXIT_SKIP;
 	}
+	unprivileged = ut_in_userns();
 	err = isolate();
 	if (err) {
 		fprintf(stderr, "undertow: private mount namespace: %s\n", strerror(-err));

@@ -676,6 +676,37 @@ static void set_reason(struct ut_result *r)
 		 nl ? (int)(nl - f->detail) : (int)strlen(f->detail), f->detail);
 }
 
+/*
+ * In a user namespace overlay needs userxattr (trusted.* is out of reach);
+ * loop devices and scenarios that need real root cannot run.
+ */
+static int unprivileged_ok(struct scen *s, char *why, size_t sz)
+{
+	enum ut_backend b = s->v->be.kind;
+	size_t n = strlen(s->opts);
+
+	if (s->sc->needs_root) {
+		snprintf(why, sz, "needs real root (not in a user namespace)");
+		return -EPERM;
+	}
+	if (b == UT_BACKEND_EXT4 || b == UT_BACKEND_XFS || b == UT_BACKEND_BTRFS) {
+		snprintf(why, sz, "%s backend needs real root (loop devices)", ut_backend_name(b));
+		return -EPERM;
+	}
+	if (b == UT_BACKEND_FUSE && access("/dev/fuse", R_OK | W_OK)) {
+		snprintf(why, sz, "fuse backend: /dev/fuse: %s (mode 0666 lets users mount FUSE)",
+			 strerror(errno));
+		return -EPERM;
+	}
+	if (!strstr(s->opts, "userxattr") &&
+	    snprintf(s->opts + n, sizeof(s->opts) - n, "%suserxattr", n ? "," : "") >=
+	    (int)(sizeof(s->opts) - n)) {
+		snprintf(why, sz, "overlay options too long");
+		return -ENAMETOOLONG;
+	}
+	return 0;
+}
+
 /* Set up layers and mount; false when the scenario cannot run. */
 static bool set_up(struct scen *s, const char *dir)
 {
@@ -684,6 +715,8 @@ static bool set_up(struct scen *s, const char *dir)
 
 	err = ut_opts_merge(s->sc->ovl_opts, s->sc->incompatible, s->v->set->opts, s->opts,
 			    sizeof(s->opts), why, sizeof(why));
+	if (!err && s->cfg->unprivileged)
+		err = unprivileged_ok(s, why, sizeof(why));
 	if (!err && s->lowers > UT_MAX_LOWER) {
 		snprintf(why, sizeof(why), "%d lower layers: at most %d", s->lowers, UT_MAX_LOWER);
 		err = -EINVAL;

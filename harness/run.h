@@ -21,6 +21,7 @@ struct ut_run_cfg {
 	const char *self;		/* how to call undertow, for replay */
 	bool kmemleak;			/* scan after each scenario */
 	bool sysrq;			/* sysrq-w on a hang */
+	bool unprivileged;		/* in a user namespace: userxattr, no loop devices */
 };
 
 /* Set by the SIGINT/SIGTERM handler: the scenario stops within a bound. */

@@ -59,6 +59,7 @@ struct ut_scenario {
 	const char *ovl_opts;		/* required overlay options, or NULL */
 	const char *backend;		/* lower backend it needs ("fuse"), NULL = any */
 	const char *incompatible;	/* overlay option keys it cannot run with */
+	bool needs_root;		/* cannot run in a user namespace */
 	/*
 	 * Seed entries "L:path[spec]", L = 0..3 (lower) or u (upper):
 	 *   "0:d/"        directory        "0:d/f=text"  file with text

@@ -46,10 +46,13 @@ static const struct ut_scenario sc = {
 		{ "upper_recreate", ut_op_recreate, 1, UT_AT_UPPER, UT_NAMES("u") },
 	},
 	/*
-	 * ESTALE: the handle's object is gone or was replaced, or a cached
-	 * merged dentry no longer matches its upper.  EIO: overlay found an
-	 * origin or index entry that does not match the layers any more.
-	 * EINVAL: a rename of a dir into its own subtree (d -> d/f).
+	 * ESTALE: the handle's object (or its lower origin) is gone or was
+	 * replaced; a lookup whose upper dir's origin no longer matches lower
+	 * ("failed to verify origin ... err=-116"); a cached merged dentry
+	 * whose upper entry was removed underneath.
+	 * EIO: the upper entry moved or vanished between lookup and rename/
+	 * unlink in upper ("failed to lock workdir+upperdir").
+	 * EINVAL: a mutator renaming a dir into its own subtree (d -> d/f).
 	 */
 	.tolerated = UT_ERRNOS(ESTALE, EIO, EINVAL),
 };

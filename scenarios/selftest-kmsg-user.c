@@ -37,5 +37,6 @@ static const struct ut_scenario sc = {
 	.names = UT_NAMES("f"),
 	.workers = { { "fake_warn_then_fstatat", fake_warn_once, 1, UT_AT_MERGED } },
 	.runtime_s = 1,
+	.needs_root = true,	/* /dev/kmsg is root's */
 };
 UT_REGISTER(sc);

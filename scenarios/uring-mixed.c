@@ -92,9 +92,10 @@ static const struct ut_scenario sc = {
 	},
 	/*
 	 * ESTALE, EIO: overlay's documented "undefined results" of a layer
-	 * changed underneath.  EOPNOTSUPP: a uring op whose opcode this
-	 * kernel lacks (not submitted).  EPERM: linkat of a directory, or
-	 * io_uring disabled by kernel.io_uring_disabled (every uring op).
+	 * changed underneath (a cached merged dentry whose upper was removed;
+	 * "failed to lock workdir+upperdir").  EOPNOTSUPP: a uring op whose
+	 * opcode this kernel lacks (never submitted).  EPERM: io_uring
+	 * disabled (kernel.io_uring_disabled): every uring op returns it.
 	 * EINVAL: lower_rename of a dir into its own subtree (d -> d/sub).
 	 * ENODATA: nothing sets user.undertow: getxattr's plain answer.
 	 */

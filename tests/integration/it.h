@@ -32,6 +32,7 @@ struct run_opts {
 	const char *cwd;	/* working directory; NULL = it_base */
 	int sig;		/* signal to send after sig_after_s, 0 = none */
 	double sig_after_s;
+	bool exec_argv;		/* run argv[0] (PATH search) with argv, not it_bin */
 };
 
 /*
@@ -138,5 +139,6 @@ Suite *repro_suite(void);
 Suite *cleanup_suite(void);
 Suite *detectors_suite(void);
 Suite *matrix_suite(void);
+Suite *unpriv_suite(void);
 
 #endif
