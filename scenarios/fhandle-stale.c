@@ -5,7 +5,7 @@
  * rename, unlink and recreate the objects directly in lower and upper.
  * Aims at ovl_fh_to_dentry / ovl_lower_fh_to_d / ovl_lookup_real (decode
  * of a lower origin, index lookup, reconnecting a disconnected dir by its
- * layer path) when what the handle and the index name is gone or moved.
+ * layer path) when what the handle or the index names is gone or moved.
  * fstests overlay/050-069 cover decode only offline: layers changed while
  * unmounted, never under a live mount.
  */

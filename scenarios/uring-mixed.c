@@ -9,11 +9,12 @@
  * Aims at overlay entered from io-wq: io_uring runs renameat, unlinkat,
  * mkdirat, symlinkat, linkat, statx and getxattr (and openat once the
  * RCU-only LOOKUP_CACHED walk gives up) in io-wq worker threads.  There
- * ovl_lookup, ovl_create_or_link, ovl_rename and copy-up take
- * ovl_override_creds() from another task than the one that asked (the
- * request's creds are the submitter's, current is the worker), and the
- * close of a merged file (ovl_flush) runs there too.  Lookups of a dead
- * upper/lower parent under a held dirfd then come from that context.
+ * ovl_lookup, ovl_create_or_link, ovl_rename and copy-up run
+ * ovl_override_creds() in a task other than the one that asked (same
+ * creds, different current), and IORING_OP_CLOSE of a merged file
+ * (overlay has ->flush) is punted there too, with the final fput after
+ * the CQE.  Lookups under a held dirfd whose real dirs died then come
+ * from that context.
  */
 #include <fcntl.h>
 #include <limits.h>
