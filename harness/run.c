@@ -35,6 +35,7 @@ volatile sig_atomic_t ut_interrupted;
 #define SLAB_RETRIES	20	/* x 50 ms for RCU-deferred frees */
 #define POLL_S		0.02
 #define KMSG_KEEP	500	/* kernel records kept as evidence */
+#define UMOUNT_RETRIES	20	/* x 50 ms before EBUSY is a finding */
 
 /*
  * Errnos a plain filesystem gives under concurrent namespace changes: never
@@ -410,9 +411,18 @@ static void unmount_overlay(struct scen *s)
 {
 	if (!s->mounted)
 		return;
-	if (umount2(s->lay.merged, 0) == 0) {
-		s->mounted = false;
-		return;
+	/*
+	 * A file released by an io-wq worker or a delayed fput can keep the
+	 * mount busy for a moment after the last process exits: retry first.
+	 */
+	for (int i = 0; i < UMOUNT_RETRIES; i++) {
+		if (umount2(s->lay.merged, 0) == 0) {
+			s->mounted = false;
+			return;
+		}
+		if (errno != EBUSY)
+			break;
+		ut_sleep(0.05);
 	}
 	if (errno == EBUSY && !s->hung) {
 		char who[2048];
@@ -758,8 +768,10 @@ static bool set_up(struct scen *s, const char *dir)
 		ut_rng_seed_for(&c.rng, s->cfg->seed, s->sc->name, 2, 0);
 		err = s->sc->prepare(&c);
 	}
-	if (err) {
-		ut_finding_add(&s->r->findings, UT_BROKEN, "prepare: %s", strerror(-err));
+	if (err) {	/* EOPNOTSUPP: the stack lacks what the scenario needs */
+		ut_finding_add(&s->r->findings, err == -EOPNOTSUPP ? UT_SKIP : UT_BROKEN,
+			       "prepare: %s%s", strerror(-err), err == -EOPNOTSUPP ?
+			       " (this stack lacks what the scenario needs)" : "");
 		return false;
 	}
 	return true;

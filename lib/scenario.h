@@ -73,7 +73,10 @@ struct ut_scenario {
 	struct ut_op mutators[UT_MAX_OPS];
 	const int *tolerated;		/* errnos recorded, not failures; 0 ends */
 	unsigned runtime_s;		/* default run time, 0 = harness default */
-	/* Optional: runs once after mount, before the workers fork. */
+	/*
+	 * Optional: runs once after mount, before the workers fork.  0, or
+	 * -EOPNOTSUPP when the stack lacks what the scenario needs (skip).
+	 */
 	int (*prepare)(struct ut_ctx *c);
 };
 

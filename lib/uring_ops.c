@@ -387,13 +387,12 @@ static int uring_disabled_sysctl(void)
 static int note_unavailable(char *buf, size_t sz, int err)
 {
 	int dis = uring_disabled_sysctl();
+	char sysctl[48] = "";
 
 	if (dis >= 0)
-		snprintf(buf, sz, "io_uring unavailable: io_uring_queue_init: %s (kernel.io_uring_disabled=%d); every uring op returns it",
-			 strerror(-err), dis);
-	else
-		snprintf(buf, sz, "io_uring unavailable: io_uring_queue_init: %s; every uring op returns it",
-			 strerror(-err));
+		snprintf(sysctl, sizeof(sysctl), " (kernel.io_uring_disabled=%d)", dis);
+	snprintf(buf, sz, "io_uring unavailable: io_uring_queue_init: %s%s; every uring op returns it",
+		 strerror(-err), sysctl);
 	return err;
 }
 

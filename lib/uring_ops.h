@@ -24,7 +24,8 @@
 
 #include "scenario.h"
 
-int ut_uop_openat(struct ut_ctx *c, const struct ut_op *op);	/* O_RDONLY | arg, IORING_OP_CLOSE */
+/* O_RDONLY | arg, then IORING_OP_CLOSE */
+int ut_uop_openat(struct ut_ctx *c, const struct ut_op *op);
 int ut_uop_openat2(struct ut_ctx *c, const struct ut_op *op);	/* arg = RESOLVE_* */
 int ut_uop_statx(struct ut_ctx *c, const struct ut_op *op);	/* arg = extra AT_* */
 int ut_uop_renameat(struct ut_ctx *c, const struct ut_op *op);	/* arg = RENAME_* */

@@ -14,11 +14,24 @@
 #include "fhandle_ops.h"
 #include "ops.h"
 
+/*
+ * Some stacks mount with nfs_export=on yet cannot encode handles (an
+ * overlay whose lower is an overlay): that is a missing feature, a skip.
+ */
+static int can_encode(struct ut_ctx *c)
+{
+	struct { struct file_handle fh; unsigned char buf[MAX_HANDLE_SZ]; } h;
+	int mnt;
+
+	h.fh.handle_bytes = MAX_HANDLE_SZ;
+	return name_to_handle_at(c->fd[UT_AT_MERGED], "d", &h.fh, &mnt, 0) ? -errno : 0;
+}
+
 #define FH	UT_NAMES("d/f", "d/g", "d/sub", "d/sub/x", "d", "e", "e/f", "d/n", "u/f")
 
 static const struct ut_scenario sc = {
 	.name = "fhandle-stale",
-	.desc = "nfs_export=on: open_by_handle_at of merged objects renamed/unlinked/recreated underneath",
+	.desc = "nfs_export=on: open_by_handle_at of merged objects changed underneath",
 	.tags = "fhandle index nfs_export lower upper rename fstests",
 	.lowers = 1,
 	.ovl_opts = "index=on,nfs_export=on",
@@ -55,5 +68,6 @@ static const struct ut_scenario sc = {
 	 * EINVAL: a mutator renaming a dir into its own subtree (d -> d/f).
 	 */
 	.tolerated = UT_ERRNOS(ESTALE, EIO, EINVAL),
+	.prepare = can_encode,
 };
 UT_REGISTER(sc);

@@ -31,7 +31,7 @@
  * revalidated), so creates there would only ever see EEXIST.
  */
 #define IN	UT_NAMES("f", "g", "h", "l", "sub", "n0", "m0")
-#define NEW	UT_NAMES("f", "g", "n0", "n1", "n2")	/* link/symlink targets + new names */
+#define NEW	UT_NAMES("f", "g", "n0", "n1", "n2")	/* targets + new names */
 #define DIRS	UT_NAMES("m0", "m1", "m2", "sub")
 #define ROOT	UT_NAMES("d/f", "d/g", "d/sub/x", "e/f", "d/sub", "d2/f", "e/sub/n0")
 

@@ -14,5 +14,6 @@ Suite *registry_suite(void);
 Suite *mount_suite(void);
 Suite *fusefs_suite(void);
 Suite *matrix_suite(void);
+Suite *uring_suite(void);
 
 #endif

@@ -120,7 +120,8 @@ static int run_on(const struct ut_scenario *sc, ut_op_fn fn, const char *a,
 {
 	const char *pool[3] = { a, b, NULL };
 	struct ut_op ops[1] = {
-		{ .name = "t", .fn = fn, .weight = 1, .at = UT_AT_MERGED, .names = pool, .arg = arg },
+		{ .name = "t", .fn = fn, .weight = 1, .at = UT_AT_MERGED,
+		  .names = pool, .arg = arg },
 	};
 
 	ctx.sc = sc;
