@@ -10,10 +10,12 @@
 static void name_variant(struct ut_variant *v)
 {
 	bool dflt = !strcmp(v->set->name, "default");
+	/* The backend a scenario demands is its plain run too. */
+	bool own = v->sc->backend && !strcmp(v->sc->backend, ut_backend_name(v->be.kind));
 
 	snprintf(v->label, sizeof(v->label), "%s%s%s", ut_backend_name(v->be.kind),
 		 dflt ? "" : ",", dflt ? "" : v->set->name);
-	if (v->be.kind == UT_BACKEND_TMPFS && dflt)
+	if ((v->be.kind == UT_BACKEND_TMPFS || own) && dflt)
 		snprintf(v->name, sizeof(v->name), "%s", v->sc->name);
 	else
 		snprintf(v->name, sizeof(v->name), "%s@%s", v->sc->name, v->label);
