@@ -15,9 +15,14 @@ ifeq ($(SAN),1)
 CFLAGS   += $(SAN_FLAGS)
 LDFLAGS  += $(SAN_FLAGS)
 endif
+# The VM runner's initramfs wants one self-contained binary.
+ifeq ($(STATIC),1)
+LDFLAGS  += -static
+STATIC_PKG := --static
+endif
 # Recursive (=) so they are read after deps.sh has installed pkg-config files.
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+PKG_LIBS   = $(shell pkg-config --libs $(STATIC_PKG) $(PKGS) 2>/dev/null)
 CHECK_LIBS = $(shell pkg-config --libs check 2>/dev/null)
 
 LIB_SRC  := $(wildcard lib/*.c)
@@ -28,7 +33,7 @@ INT_SRC  := $(wildcard tests/integration/*.c)
 CORE_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(LIB_SRC) $(SCN_SRC) $(HAR_SRC))
 HDRS     := $(wildcard lib/*.h harness/*.h)
 
-.PHONY: all check sanitize bench clean deps unit integration shellcheck
+.PHONY: all check sanitize bench clean deps unit integration shellcheck static
 
 all: undertow
 
@@ -51,6 +56,9 @@ $(BUILD)/int-tests: $(patsubst %.c,$(BUILD)/%.o,$(INT_SRC)) $(BUILD)/lib/errname
 
 deps:
 	@./harness/deps.sh
+
+static:
+	@$(MAKE) --no-print-directory BUILD=build/static STATIC=1 build/static/undertow
 
 unit: $(BUILD)/unit-tests
 	$(BUILD)/unit-tests

@@ -20,6 +20,8 @@ void ut_usage(FILE *f)
 	fputs("usage: undertow list [--matrix P] [--shard K/N] [-b ..] [-o ..] [SCENARIO|TAG ...]\n"
 	      "       undertow run [OPTIONS] [SCENARIO|TAG ...]\n"
 	      "       undertow replay RESULT_JSON\n"
+	      "       undertow diff [-O FILE.json] RUN_A RUN_B\n"
+	      "       undertow report [-O FILE.html] RUN [RUN_B]\n"
 	      "options:\n"
 	      "  -t, --time SECS          run time per scenario (default: the scenario's, 2-3 s)\n"
 	      "  -w, --workers N          worker processes (default: sized to the machine)\n"
@@ -32,8 +34,16 @@ void ut_usage(FILE *f)
 	      "  -o, --ovl-opts SET       an option set (see list) or options \"index=on,xino=off\"\n"
 	      "      --matrix quick|full  scenarios x backends x option sets\n"
 	      "      --shard K/N          run the K-th of N deterministic slices\n"
+	      "      --stream PATH|-      also frame each results file onto PATH (the VM runner's\n"
+	      "                           serial line; - = stdout)\n"
 	      "      --sysrq              on a hang, also dump blocked tasks (sysrq-w) to the kernel log\n"
-	      "exit: 0 pass, 1 a scenario not passed, 2 usage error, 4 all skipped\n", f);
+	      "diff and report (RUN: a run directory, or a results directory's latest):\n"
+	      "  -O, --output FILE        diff: the JSON (default RUN_B/diff-<run id of A>.json)\n"
+	      "                           report: the HTML page (default RUN/report.html)\n"
+	      "  diff compares per variant and op; a return code's share shifted only when it\n"
+	      "  moved > 5 points and a two-proportion z-test gives |z| > 4\n"
+	      "exit: 0 pass, 1 a scenario not passed, 2 usage error, 4 all skipped;\n"
+	      "      diff: 1 when a verdict got worse, 0 otherwise\n", f);
 }
 
 static int ncpu(void)
@@ -110,6 +120,7 @@ static const struct option longopts[] = {
 	{ "ovl-opts", required_argument, NULL, 'o' },
 	{ "matrix", required_argument, NULL, 'M' },
 	{ "shard", required_argument, NULL, 'K' },
+	{ "stream", required_argument, NULL, 'T' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -184,6 +195,9 @@ static int parse_opt(int c, const char *arg, struct ut_opts *o, char *err, size_
 				   "undertow list --help) or key=value options", arg);
 		o->optsets[o->noptsets++] = arg;
 		return 0;
+	case 'T':
+		o->stream = arg;
+		return 0;
 	case 'M':
 		o->matrix = arg;
 		return strcmp(arg, "quick") && strcmp(arg, "full") ?
@@ -200,6 +214,50 @@ static int parse_opt(int c, const char *arg, struct ut_opts *o, char *err, size_
 	}
 }
 
+static const struct option runs_longopts[] = {
+	{ "output", required_argument, NULL, 'O' },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+/* diff RUN_A RUN_B, report RUN [RUN_B]: -O/--output anywhere among them. */
+static int parse_runs(int argc, char **argv, struct ut_opts *o, char *err, size_t errsz)
+{
+	bool diff = o->cmd == UT_CMD_DIFF;
+	char **args = argv + 1;
+	int c, n;
+
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc - 1, args, ":O:h", runs_longopts, NULL)) != -1) {
+		if (c == '?' && optopt)
+			snprintf(err, errsz, "unknown option '-%c'", optopt);
+		else if (c == '?')
+			snprintf(err, errsz, "unknown option '%s'", args[optind - 1]);
+		else if (c == ':')
+			snprintf(err, errsz, "option '%s' needs a value", args[optind - 1]);
+		else if (c == 'O' && !*optarg)
+			snprintf(err, errsz, "-O/--output wants a file name");
+		if (err[0])
+			return -1;
+		if (c == 'h')
+			o->cmd = UT_CMD_HELP;
+		else
+			o->output = optarg;
+	}
+	if (o->cmd == UT_CMD_HELP)
+		return 0;
+	n = argc - 1 - optind;
+	if (diff ? n != 2 : (n < 1 || n > 2)) {
+		snprintf(err, errsz, diff ? "diff wants two run directories: RUN_A RUN_B" :
+			 "report wants one or two run directories: RUN [RUN_B]");
+		return -1;
+	}
+	for (int i = 0; i < n; i++)
+		o->runs[o->nruns++] = args[optind + i];
+	return 0;
+}
+
 int ut_parse_args(int argc, char **argv, struct ut_opts *o, char *err, size_t errsz)
 {
 	const char *cmd;
@@ -211,10 +269,14 @@ int ut_parse_args(int argc, char **argv, struct ut_opts *o, char *err, size_t er
 	o->results = "results";
 	err[0] = '\0';
 	if (argc < 2) {
-		snprintf(err, errsz, "no command (list, run, replay)");
+		snprintf(err, errsz, "no command (list, run, replay, diff, report)");
 		return -1;
 	}
 	cmd = argv[1];
+	if (!strcmp(cmd, "diff") || !strcmp(cmd, "report")) {
+		o->cmd = cmd[0] == 'd' ? UT_CMD_DIFF : UT_CMD_REPORT;
+		return parse_runs(argc, argv, o, err, errsz);
+	}
 	if (!strcmp(cmd, "list"))
 		o->cmd = UT_CMD_LIST;
 	else if (!strcmp(cmd, "run"))
@@ -224,7 +286,8 @@ int ut_parse_args(int argc, char **argv, struct ut_opts *o, char *err, size_t er
 	else if (!strcmp(cmd, "help") || !strcmp(cmd, "-h") || !strcmp(cmd, "--help"))
 		return o->cmd = UT_CMD_HELP, 0;
 	else {
-		snprintf(err, errsz, "unknown command '%s' (list, run, replay)", cmd);
+		snprintf(err, errsz, "unknown command '%s' (list, run, replay, diff, report)",
+			 cmd);
 		return -1;
 	}
 	optind = 0;	/* GNU: 0 re-initialises getopt for a second parse */

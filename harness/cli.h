@@ -10,7 +10,7 @@
 
 #define UT_MAX_CHOICES 32
 
-enum ut_cmd { UT_CMD_HELP, UT_CMD_LIST, UT_CMD_RUN, UT_CMD_REPLAY };
+enum ut_cmd { UT_CMD_HELP, UT_CMD_LIST, UT_CMD_RUN, UT_CMD_REPLAY, UT_CMD_DIFF, UT_CMD_REPORT };
 
 #define UT_EXIT_PASS	0
 #define UT_EXIT_FAIL	1
@@ -33,8 +33,12 @@ struct ut_opts {
 	int noptsets;
 	const char *matrix;	/* "quick", "full" or NULL */
 	int shard_k, shard_n;	/* --shard K/N, 0/0 = all */
+	const char *stream;	/* --stream PATH|-: frame results files there */
 	char **sel;		/* scenario names or tags */
 	int nsel;
+	const char *runs[2];	/* diff, report: run directories */
+	int nruns;
+	const char *output;	/* diff, report: -O/--output FILE */
 };
 
 /* 0, or -1 with one line in @err (exit 2). */

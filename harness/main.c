@@ -19,6 +19,7 @@
 #include <sys/utsname.h>
 
 #include "cli.h"
+#include "diff.h"
 #include "kmemleak.h"
 #include "layers.h"
 #include "matrix.h"
@@ -26,8 +27,11 @@
 #include "userns.h"
 #include "ktap.h"
 #include "registry.h"
+#include "report.h"
 #include "results.h"
 #include "run.h"
+#include "stream.h"
+#include "vmcollect.h"
 
 #define MAX_SEL 256
 #define QUICK_TIME_S 1.0
@@ -40,6 +44,7 @@ struct run_state {
 	char root[PATH_MAX];		/* private scratch for layers */
 	json_t *run;			/* run.json */
 	FILE *ktap_log, *kmsg_log;
+	int stream;			/* --stream fd, -1 = none */
 	int pass, fail, skip, n;
 };
 
@@ -143,12 +148,31 @@ static int open_results(struct run_state *st, int argc, char **argv, uint64_t se
 	return st->run && st->ktap_log && st->kmsg_log ? 0 : -EIO;
 }
 
+/* Frame a finished results file onto the --stream, if any. */
+static void stream_out(struct run_state *st, const char *name)
+{
+	char path[PATH_MAX + 256];
+	int err;
+
+	if (st->stream < 0)
+		return;
+	fflush(stdout);		/* KTAP before the frame, when both share a line */
+	snprintf(path, sizeof(path), "%s/%s", st->dir, name);
+	err = ut_stream_file(st->stream, name, path);
+	if (err)
+		fprintf(stderr, "undertow: streaming %s: %s\n", name, strerror(-err));
+}
+
 static int write_run_json(struct run_state *st)
 {
 	char path[PATH_MAX + 16];
+	int err;
 
 	snprintf(path, sizeof(path), "%s/run.json", st->dir);
-	return ut_json_write_atomic(path, st->run);
+	err = ut_json_write_atomic(path, st->run);
+	if (!err)
+		stream_out(st, "run.json");
+	return err;
 }
 
 /* A line to stdout and ktap.log alike. */
@@ -191,6 +215,8 @@ static void record(struct run_state *st, int idx, const char *vname, struct ut_r
 	if (err)
 		fprintf(stderr, "undertow: writing %s: %s\n", path, strerror(-err));
 	json_decref(j);
+	snprintf(path, sizeof(path), "%s.json", vname);
+	stream_out(st, path);
 	json_array_append_new(json_object_get(st->run, "scenarios"),
 			      json_pack("{s:s, s:s, s:s, s:s, s:f}", "name", r->name,
 					"file", vname,
@@ -314,7 +340,7 @@ static void restore_hung_task(long old)
 static int run_list(const struct ut_opts *o, const struct ut_variant *sel, int nsel,
 		    int argc, char **argv)
 {
-	struct run_state st = { .o = o };
+	struct run_state st = { .o = o, .stream = -1 };
 	struct ut_run_cfg cfg = {
 		.seed = o->seed, .time_s = o->time_s, .hang_timeout = o->hang_timeout,
 		.workers = o->workers > 0 ? o->workers : ut_default_workers(),
@@ -352,11 +378,17 @@ static int run_list(const struct ut_opts *o, const struct ut_variant *sel, int n
 		out_line(&st, "# unprivileged (user namespace): overlays get userxattr; loop "
 			 "backends skip; kernel log, slab and hung-task checks are unavailable\n");
 	json_object_set_new(st.run, "unprivileged", json_boolean(unprivileged));
+	if (o->stream)
+		st.stream = strcmp(o->stream, "-") ? open(o->stream, O_WRONLY | O_CLOEXEC) :
+			    dup(STDOUT_FILENO);
+	write_run_json(&st);	/* at once: a reader knows the run before any result */
 	for (i = 0; i < nsel && !ut_interrupted; i++) {
 		struct ut_result r;
 		char top[256];
 
 		cfg.index = i + 1;
+		/* Which variant is running, for whoever reads a dead guest's console. */
+		out_line(&st, "# start %s\n", sel[i].name);
 		ut_run_variant(&sel[i], &cfg, &r);
 		record(&st, i + 1, sel[i].name, &r);
 		ut_top_returns(r.ops, r.nops, 3, top, sizeof(top));
@@ -380,6 +412,10 @@ static int run_list(const struct ut_opts *o, const struct ut_variant *sel, int n
 	json_decref(st.run);
 	fclose(st.ktap_log);
 	fclose(st.kmsg_log);
+	stream_out(&st, "ktap.log");
+	stream_out(&st, "kmsg.log");
+	if (st.stream >= 0)
+		close(st.stream);
 	rmdir(st.root);
 	if (st.fail || ut_interrupted)
 		return UT_EXIT_FAIL;
@@ -527,6 +563,8 @@ int main(int argc, char **argv)
 	int n, rc;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (argc > 1 && !strcmp(argv[1], "vm-collect"))	/* the VM runner's host side */
+		return ut_vm_collect(argc, argv);
 	if (ut_parse_args(argc, argv, &o, err, sizeof(err))) {
 		fprintf(stderr, "undertow: %s\n", err);
 		return UT_EXIT_USAGE;
@@ -541,6 +579,10 @@ int main(int argc, char **argv)
 		break;
 	case UT_CMD_REPLAY:
 		return cmd_replay(&o, argc, argv);
+	case UT_CMD_DIFF:
+		return ut_cmd_diff(&o);
+	case UT_CMD_REPORT:
+		return ut_cmd_report(&o);
 	case UT_CMD_RUN:
 		break;
 	}

@@ -378,6 +378,26 @@ static void sum_hists(struct scen *s)
 	}
 }
 
+/* The raw values behind an op's "EOTHER" count, e.g. " (last: -512, ERESTARTSYS)". */
+static const char *other_values(const struct scen *s, const struct ut_hist *h, int k)
+{
+	static char buf[128];
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (int i = 0; i < s->e.sh->nproc; i++) {
+		const struct ut_proc *p = &s->e.sh->proc[i];
+		const struct ut_hist *mine = p->role == UT_MUTATOR ? s->r->muts : s->r->ops;
+
+		if (mine == h && p->other[k] && used < sizeof(buf))
+			used += snprintf(buf + used, sizeof(buf) - used, "%s%d",
+					 used ? ", " : " (values: ", p->other[k]);
+	}
+	if (used && used < sizeof(buf))
+		snprintf(buf + used, sizeof(buf) - used, ")");
+	return buf;
+}
+
 static void check_errnos(struct scen *s, const struct ut_hist *h, int n, const char *role)
 {
 	for (int k = 0; k < n; k++)
@@ -386,9 +406,10 @@ static void check_errnos(struct scen *s, const struct ut_hist *h, int n, const c
 			    in_list(s->sc->tolerated, b))
 				continue;
 			ut_finding_add(&s->r->findings, UT_FAIL,
-				       "%s op %s returned %s %llu times (not tolerated)",
+				       "%s op %s returned %s %llu times (not tolerated)%s",
 				       role, h[k].name, ut_bucket_name(b),
-				       (unsigned long long)h[k].ret[b]);
+				       (unsigned long long)h[k].ret[b],
+				       b == UT_NBUCKET - 1 ? other_values(s, h, k) : "");
 		}
 }
 

@@ -77,7 +77,7 @@ static void op_loop(struct ut_shared *sh, struct ut_proc *p, struct ut_ctx *c)
 		uint64_t seq = p->seq;
 		struct ut_trace *te = &p->ring[seq % UT_RING];
 		uint32_t r = ut_rng_below(&c->rng, total);
-		int k = 0, ret;
+		int k = 0, ret, b;
 
 		while (cum[k] <= r)
 			k++;
@@ -88,7 +88,10 @@ static void op_loop(struct ut_shared *sh, struct ut_proc *p, struct ut_ctx *c)
 		c->te = te;
 		ret = ops[k].fn(c, &ops[k]);
 		te->ret = ret;
-		p->hist[k][bucket(ret)]++;
+		b = bucket(ret);
+		p->hist[k][b]++;
+		if (__builtin_expect(b == UT_NBUCKET - 1, 0))
+			p->other[k] = ret;	/* not an errno we know: keep the value */
 		if (__builtin_expect(seq < UT_RING, 0))
 			p->first[seq] = *te;
 		__atomic_store_n(&p->seq, seq + 1, __ATOMIC_RELEASE);

@@ -30,6 +30,7 @@ struct ut_proc {
 	struct ut_trace ring[UT_RING];	/* last ops, ring[seq % UT_RING] */
 	struct ut_trace first[UT_RING];	/* first ops, for repeatability */
 	uint64_t hist[UT_MAX_OPS][UT_NBUCKET];
+	int32_t other[UT_MAX_OPS];	/* last return that fell in the "other" bucket */
 } __attribute__((aligned(64)));
 
 struct ut_shared {

@@ -140,5 +140,6 @@ Suite *cleanup_suite(void);
 Suite *detectors_suite(void);
 Suite *matrix_suite(void);
 Suite *unpriv_suite(void);
+Suite *report_suite(void);
 
 #endif

@@ -1,0 +1,102 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * diff.h - compare two runs' results: return codes that appeared, vanished
+ * or shifted beyond noise, verdicts that changed, variants only in one run.
+ * report.c reads runs and changes through the same structures.
+ */
+#ifndef UT_DIFF_H
+#define UT_DIFF_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <jansson.h>
+
+/*
+ * The noise rule: a return code's share of an op's calls (p = n/calls)
+ * shifted only when it moved by more than UT_DIFF_MIN_SHARE and a
+ * two-proportion z-test gives |z| > UT_DIFF_MIN_Z.
+ */
+#define UT_DIFF_MIN_SHARE	0.05
+#define UT_DIFF_MIN_Z		4.0
+#define UT_DIFF_RULE	"a return code's share of an op's calls (p = n/calls) " \
+			"shifted only when |pB - pA| > 5 points and a two-proportion " \
+			"z-test gives |z| > 4; a code seen in only one run appeared or vanished"
+
+/* One variant of a run: a row of run.json and its <file>.json. */
+struct ut_run_var {
+	const char *file;	/* file stem: "lower-dir-rename@fuse" */
+	const char *name, *variant;
+	const char *verdict;	/* from <file>.json, else from run.json */
+	json_t *res;		/* <file>.json, or NULL when it could not be read */
+	char err[256];		/* why res is NULL */
+};
+
+struct ut_run {
+	char dir[PATH_MAX];	/* the directory read (a results dir's latest) */
+	json_t *run;		/* run.json */
+	const char *run_id;	/* run.json's, else the directory's name */
+	struct ut_run_var *v;
+	int n;
+};
+
+/* Read @dir/run.json and every variant file.  0, or -1 with @why filled. */
+int ut_run_load(const char *dir, struct ut_run *r, char *why, size_t sz);
+void ut_run_free(struct ut_run *r);
+/* The variant with file stem @file, or NULL. */
+const struct ut_run_var *ut_run_find(const struct ut_run *r, const char *file);
+
+enum ut_change_kind {
+	UT_CH_WORSE,		/* verdict got worse */
+	UT_CH_BETTER,		/* verdict got better */
+	UT_CH_VERDICT,		/* verdict changed, one of them unknown */
+	UT_CH_ONLY_A,		/* variant only in run A */
+	UT_CH_ONLY_B,
+	UT_CH_OP_ONLY_A,	/* op called only in run A */
+	UT_CH_OP_ONLY_B,
+	UT_CH_APPEARED,		/* return code: 0 in A, > 0 in B */
+	UT_CH_VANISHED,		/* > 0 in A, 0 in B */
+	UT_CH_SHIFTED,		/* share moved beyond noise */
+	UT_CH_NKINDS
+};
+
+/* One line of the diff.  Strings point into the runs' JSON. */
+struct ut_change {
+	enum ut_change_kind kind;
+	const char *file;	/* variant */
+	const char *role;	/* "workers", "mutators", or NULL for verdicts */
+	const char *op;		/* NULL for verdict and variant lines */
+	const char *ret;	/* "ESTALE"; NULL unless a return code line */
+	uint64_t na, ca, nb, cb;	/* count and op calls in A and B */
+	double z;		/* two-proportion z of the share, B against A */
+	const char *va, *vb;	/* verdicts, for verdict and variant lines */
+};
+
+struct ut_diff {
+	struct ut_change *v;
+	int n, cap;
+	int count[UT_CH_NKINDS];
+};
+
+const char *ut_change_name(enum ut_change_kind k);	/* "appeared", ... */
+
+/* The share test alone: true when n/c moved beyond noise; *z gets z. */
+bool ut_diff_shifted(uint64_t na, uint64_t ca, uint64_t nb, uint64_t cb, double *z);
+
+/* Every change from @a to @b, in A's variant order.  0 or -ENOMEM. */
+int ut_diff_runs(const struct ut_run *a, const struct ut_run *b, struct ut_diff *d);
+void ut_diff_free(struct ut_diff *d);
+
+/*
+ * undertow diff: the table to @out, the JSON to @output (NULL: into B as
+ * diff-<run id of A>.json), errors as one "undertow: " line to @err.
+ * Returns 1 when a verdict got worse, 0 otherwise, 2 on a usage error.
+ */
+int ut_diff_main(const char *dir_a, const char *dir_b, const char *output, FILE *out,
+		 FILE *err);
+
+struct ut_opts;
+int ut_cmd_diff(const struct ut_opts *o);
+
+#endif

@@ -1,0 +1,254 @@
+#!/bin/bash
+# vm.sh - run undertow inside a Debian kernel (or your own) under qemu.
+#
+#   harness/vm.sh [--kernel-version V]... [--kernel PATH [--modules DIR]]
+#                 [--vm-smp N] [--vm-mem MB] [RUN OPTIONS] [SCENARIO|TAG ...]
+#
+# The kernel is fetched with apt-get download (the current linux-image-amd64
+# by default; V is a Debian release such as 6.1.0-56 or 6.12.115+deb12, or
+# an upstream version such as 6.1.192) into a cache, never installed on the
+# host.  Its vmlinux is taken out of vmlinuz and booted directly (PVH).  The
+# initramfs holds busybox, a static undertow and the kernel's own modules
+# for overlay, fuse, loop, ext4, xfs, btrfs and pvpanic, built once per
+# kernel and cached.  Results come back framed on a second serial line and
+# land in results/ as for a host run; a guest panic is a crash of the
+# scenario that was running, a guest that goes silent is a hang.  Several
+# --kernel-version values run in parallel VMs (-smp 1 each).
+set -u
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+cache=${UNDERTOW_CACHE:-/var/cache/undertow}
+results=results
+smp=2
+mem=1024
+silence=120		# seconds without guest output: a hang
+versions=()
+kernel=
+modules=
+args=()
+
+die() { echo "vm.sh: $*" >&2; exit 2; }
+say() { [ -t 2 ] && printf '\r\033[K%s' "$*" >&2; }
+
+while [ $# -gt 0 ]; do
+	case $1 in
+	--kernel-version) versions+=("${2:?--kernel-version wants V}"); shift 2 ;;
+	--kernel) kernel=${2:?--kernel wants a path}; shift 2 ;;
+	--modules) modules=${2:?--modules wants a dir}; shift 2 ;;
+	--vm-smp) smp=${2:?}; shift 2 ;;
+	--vm-mem) mem=${2:?}; shift 2 ;;
+	--results) results=${2:?}; args+=("$1" "$2"); shift 2 ;;
+	--hang-timeout) silence=$(( ${2%.*} * 3 + 60 )); args+=("$1" "$2"); shift 2 ;;
+	*) args+=("$1"); shift ;;
+	esac
+done
+[ -n "$kernel" ] && [ ${#versions[@]} -gt 0 ] && die "--kernel and --kernel-version exclude each other"
+[ -n "$kernel" ] && [ ! -f "$kernel" ] && die "--kernel $kernel: no such file"
+[ -n "$modules" ] && [ ! -d "$modules" ] && die "--modules $modules: no such directory"
+
+need() {
+	command -v "$1" >/dev/null 2>&1 && return 0
+	[ "$(id -u)" -eq 0 ] || die "$1 missing: apt-get install -y $2"
+	apt-get install -y -q "$2" >/dev/null 2>&1 || { apt-get update -q >/dev/null 2>&1;
+		apt-get install -y -q "$2" >/dev/null 2>&1; } || die "apt-get install -y $2 failed"
+}
+
+# The Debian package of kernel $1 ("" = the current linux-image-amd64).
+resolve_pkg() {
+	local v=$1 p
+	if [ -z "$v" ]; then
+		apt-cache depends linux-image-amd64 2>/dev/null |
+			awk '/Depends: linux-image-[0-9]/ { print $2; exit }'
+		return
+	fi
+	for p in "linux-image-$v-amd64" "linux-image-$v+deb12-amd64"; do
+		apt-cache show "$p" >/dev/null 2>&1 && { echo "$p"; return; }
+	done
+	# An upstream version: the package whose Version starts with it.
+	for p in $(apt-cache search --names-only "^linux-image-${v%.*}\.[0-9.+a-z-]*-amd64$" |
+		   awk '{ print $1 }' | grep -v -e cloud -e -rt-); do
+		apt-cache show "$p" 2>/dev/null | grep -q "^Version: $v-" && { echo "$p"; return; }
+	done
+}
+
+# vmlinux out of vmlinuz: the ELF inside the xz payload, for a PVH boot.
+extract_vmlinux() {
+	local img=$1 out=$2 off
+	off=$(LC_ALL=C grep -obUaP '\xfd7zXZ\x00' "$img" | head -n 1 | cut -d: -f1)
+	[ -n "$off" ] || return 1
+	tail -c +$((off + 1)) "$img" | xz -dc > "$out" 2>/dev/null
+	[ "$(head -c 4 "$out" | od -An -c | tr -d ' ')" = '177ELF' ]
+}
+
+# Fetch and unpack kernel $1 once; prints its cache directory.
+prepare_debian_kernel() {
+	local pkg rel kd
+	pkg=$(resolve_pkg "$1")
+	[ -n "$pkg" ] || die "no Debian kernel package for '${1:-current}'"
+	rel=${pkg#linux-image-}
+	kd=$cache/kernels/$rel
+	if [ ! -s "$kd/vmlinux" ]; then
+		mkdir -p "$cache/debs" "$kd"
+		if ! ls "$cache/debs/${pkg}_"*.deb >/dev/null 2>&1; then
+			say "fetching $pkg"
+			(cd "$cache/debs" && apt-get download "$pkg" >/dev/null 2>&1) ||
+				die "apt-get download $pkg failed"
+		fi
+		rm -rf "$kd/root"
+		dpkg-deb -x "$(ls "$cache/debs/${pkg}_"*.deb | head -n 1)" "$kd/root" ||
+			die "unpacking $pkg failed"
+		extract_vmlinux "$kd/root/boot/vmlinuz-$rel" "$kd/vmlinux.tmp" ||
+			die "no xz-compressed vmlinux in $pkg"
+		mv "$kd/vmlinux.tmp" "$kd/vmlinux"
+		ln -sfn "root/lib/modules/$rel" "$kd/modules"
+	fi
+	echo "$kd"
+}
+
+# A kernel the user built: boot vmlinux as is, a bzImage via its vmlinux if we can.
+prepare_own_kernel() {
+	local kd sum
+	sum=$(sha256sum "$kernel" | cut -c1-16)
+	kd=$cache/kernels/own-$sum
+	mkdir -p "$kd"
+	if [ ! -e "$kd/vmlinux" ]; then
+		if [ "$(head -c 4 "$kernel" | od -An -c | tr -d ' ')" = '177ELF' ] ||
+		   ! extract_vmlinux "$kernel" "$kd/vmlinux"; then
+			cp "$kernel" "$kd/vmlinux"	# ELF, or a bzImage qemu boots itself
+		fi
+	fi
+	if [ -n "$modules" ]; then
+		ln -sfn "$(cd "$modules" && pwd)" "$kd/modules"
+	else
+		rm -f "$kd/modules"
+	fi
+	echo "$kd"
+}
+
+# Stage module $2 of modules dir $1 into $3, its dependencies first (read
+# from the module's own depends= field: Debian ships no modules.dep).
+stage_module() {
+	local mods=$1 name=$2 stage=$3 f base d
+	f=$(find "$mods/kernel" \( -name "$name.ko*" -o -name "${name//_/-}.ko*" \) 2>/dev/null |
+	    head -n 1)
+	[ -n "$f" ] || return 0		# built in, or not in this kernel
+	base=$(basename "$f" | sed -E 's/\.(xz|zst)$//')
+	grep -qx "$base" "$stage/modules.order" && return 0
+	case $f in
+	*.xz) xz -dc "$f" > "$stage/lib/modules/$base" ;;
+	*.zst) zstd -qdc "$f" > "$stage/lib/modules/$base" ;;
+	*) cp "$f" "$stage/lib/modules/$base" ;;
+	esac
+	for d in $(grep -ao 'depends=[a-z0-9_,-]*' "$stage/lib/modules/$base" | head -n 1 |
+		   cut -d= -f2 | tr , ' '); do
+		stage_module "$mods" "$d" "$stage"
+	done
+	echo "$base" >> "$stage/modules.order"
+}
+
+# The initramfs for a kernel dir, cached per kernel and undertow binary.
+build_initramfs() {
+	local kd=$1 bin=$2 sum out stage m
+	sum=$(sha256sum "$bin" "$top/harness/vm-init.sh" | sha256sum | cut -c1-16)
+	out=$kd/initramfs-$sum.cpio.gz
+	[ -s "$out" ] && { echo "$out"; return; }
+	stage=$(mktemp -d)
+	mkdir -p "$stage"/{bin,proc,sys,dev,tmp,lib/modules}
+	cp /bin/busybox "$stage/bin/busybox"
+	cp "$bin" "$stage/undertow"
+	cp "$top/harness/vm-init.sh" "$stage/init"
+	chmod 755 "$stage/init"
+	: > "$stage/modules.order"
+	if [ -d "$kd/modules/kernel" ]; then
+		for m in overlay fuse loop ext4 xfs btrfs pvpanic pvpanic_mmio; do
+			stage_module "$kd/modules" "$m" "$stage"
+		done
+	fi
+	(cd "$stage" && find . | cpio -o -H newc --quiet | gzip -1) > "$out.tmp" && mv "$out.tmp" "$out"
+	rm -rf "$stage"
+	echo "$out"
+}
+
+# Boot kernel dir $1 with the run's arguments; results under $2; prints the verdict word.
+run_vm() {
+	local kd=$1 res=$2 smp_n=$3 w initrd how qpid last=-1 quiet=0 size rc
+	w=$(mktemp -d)
+	initrd=$(build_initramfs "$kd" "$top/build/static/undertow") || return 2
+	printf '%s\n' "${args[@]}" | awk '$0 != "--results" && prev != "--results" { print } { prev = $0 }' > "$w/args"
+	(cd "$w" && echo args | cpio -o -H newc --quiet | gzip -1) > "$w/args.cpio.gz"
+	cat "$initrd" "$w/args.cpio.gz" > "$w/initrd"
+	: > "$w/console.log"
+	: > "$w/data.log"
+	qemu-system-x86_64 -accel tcg -smp "$smp_n" -m "$mem" -nodefaults -no-user-config \
+		-display none -no-reboot -serial "file:$w/console.log" -serial "file:$w/data.log" \
+		-device pvpanic -action panic=exit-failure -kernel "$kd/vmlinux" -initrd "$w/initrd" \
+		-append "console=ttyS0 panic=-1 oops=panic loglevel=5 undertow.vm=1" &
+	qpid=$!
+	# A guest that says nothing for $silence seconds is hung.
+	while kill -0 "$qpid" 2>/dev/null; do
+		sleep 1
+		size=$(( $(stat -c %s "$w/console.log") + $(stat -c %s "$w/data.log") ))
+		if [ "$size" = "$last" ]; then
+			quiet=$((quiet + 1))
+		else
+			quiet=0
+			last=$size
+			say "$(basename "$kd"): $(grep -a '^# start ' "$w/data.log" | tail -n 1 | cut -c9-)"
+		fi
+		if [ "$quiet" -ge "$silence" ]; then
+			kill -9 "$qpid" 2>/dev/null
+			how=hang
+		fi
+	done
+	wait "$qpid"
+	rc=$?
+	[ -t 2 ] && printf '\r\033[K' >&2
+	[ -n "${how:-}" ] || { [ "$rc" -eq 0 ] && how=ok || how=panic; }
+	"$top/undertow" vm-collect "$w/data.log" "$w/console.log" "$res" "$how"
+	rc=$?
+	cp "$w/console.log" "$res/latest/console.log" 2>/dev/null
+	rm -rf "$w"
+	return "$rc"
+}
+
+need qemu-system-x86_64 qemu-system-x86
+need busybox busybox-static
+need cpio cpio
+[ -x /bin/busybox ] && file -L /bin/busybox 2>/dev/null | grep -q dynamic &&
+	die "/bin/busybox is dynamic: apt-get install -y busybox-static"
+"$top/harness/deps.sh" || exit 2
+make -s -C "$top" all static >&2 || die "build failed"
+
+# die() in $(...) only leaves the subshell: check each kernel dir.
+if [ -n "$kernel" ]; then
+	kd=$(prepare_own_kernel) || exit 2
+	run_vm "$kd" "$results" "$smp"
+	exit $?
+fi
+[ ${#versions[@]} -eq 0 ] && versions=("")
+if [ ${#versions[@]} -eq 1 ]; then
+	kd=$(prepare_debian_kernel "${versions[0]}") || exit 2
+	run_vm "$kd" "$results" "$smp"
+	exit $?
+fi
+# Several kernels: one VM each, in parallel, one results directory each.
+pids=()
+dirs=()
+for v in "${versions[@]}"; do
+	kd=$(prepare_debian_kernel "$v") || exit 2
+	d=$results/$(basename "$kd")
+	dirs+=("$d")
+	run_vm "$kd" "$d" 1 > "$d.ktap" 2>&1 &
+	pids+=($!)
+done
+rc=0
+for i in "${!pids[@]}"; do
+	wait "${pids[$i]}" || rc=1
+	echo "# ${dirs[$i]}:"
+	sed 's/^/  /' "${dirs[$i]}.ktap"
+done
+for i in "${!dirs[@]}"; do
+	[ "$i" -eq 0 ] && continue
+	"$top/undertow" diff "${dirs[0]}/latest" "${dirs[$i]}/latest" || rc=1
+done
+exit "$rc"
