@@ -87,3 +87,61 @@ shellcheck:
 
 clean:
 	rm -rf build undertow
+
+# ---- kselftest ----------------------------------------------------------
+# undertow as a kselftest collection (files in tests/kselftest/):
+#   make install INSTALL_PATH=DIR  lay it out in DIR like lib.mk's install:
+#                                  undertow, undertow.sh (TEST_PROGS), settings
+#   make run_tests                 install into $(KSFT_STAGE)/$(COLLECTION) and
+#                                  run it like lib.mk's run_tests (TAP on stdout)
+#   make emit_tests                "COLLECTION:TEST" lines for kselftest-list.txt
+# COLLECTION: the collection's place in a kselftest tree (the kernel's
+# selftests Makefile passes its own).  KSFT_TIMEOUT: settings' timeout=.
+# KSFT_STATIC=1 installs the static build (no shared libraries needed where
+# it runs); KSFT_BIN=FILE installs FILE as it is.  KSELFTEST_DIR=a kernel's
+# tools/testing/selftests: run_tests uses that kernel's own runner.sh.
+COLLECTION   ?= filesystems/undertow
+KSFT_TIMEOUT ?= 300
+KSFT_PROGS   := undertow.sh
+KSFT_SRC     := tests/kselftest
+KSFT_STAGE   ?= $(BUILD)/kselftest
+ifeq ($(KSFT_STATIC),1)
+KSFT_BIN     ?= build/static/undertow
+KSFT_BIN_DEP := static
+else
+KSFT_BIN     ?= undertow
+KSFT_BIN_DEP := $(KSFT_BIN)
+endif
+
+.PHONY: install run_tests emit_tests shellcheck-kselftest
+
+install: $(KSFT_BIN_DEP) $(KSFT_SRC)/undertow.sh $(KSFT_SRC)/settings.in
+ifdef INSTALL_PATH
+	mkdir -p $(INSTALL_PATH)
+	install -m 755 $(KSFT_BIN) $(INSTALL_PATH)/undertow
+	install -m 755 $(KSFT_SRC)/undertow.sh $(INSTALL_PATH)/undertow.sh
+	sed -e '/^#/d' -e 's/@KSFT_TIMEOUT@/$(KSFT_TIMEOUT)/' $(KSFT_SRC)/settings.in \
+		> $(INSTALL_PATH)/settings.tmp
+	mv -f $(INSTALL_PATH)/settings.tmp $(INSTALL_PATH)/settings
+else
+	$(error Error: set INSTALL_PATH to use install)
+endif
+
+run_tests:
+	@$(MAKE) -s --no-print-directory install INSTALL_PATH=$(abspath $(KSFT_STAGE))/$(COLLECTION)
+ifdef KSELFTEST_DIR
+	@mkdir -p $(KSFT_STAGE)/kselftest
+	@cp $(KSELFTEST_DIR)/kselftest/* $(KSFT_STAGE)/kselftest/
+	@BASE_DIR=$(abspath $(KSFT_STAGE)); cd "$$BASE_DIR/$(COLLECTION)" && \
+		. "$$BASE_DIR/kselftest/runner.sh" && \
+		if [ "X$(summary)" != "X" ]; then per_test_logging=1; fi; \
+		run_many $(KSFT_PROGS)
+else
+	@$(KSFT_SRC)/run_collection.sh $(KSFT_STAGE) $(COLLECTION) $(KSFT_PROGS)
+endif
+
+emit_tests:
+	@for TEST in $(KSFT_PROGS); do echo "$(COLLECTION):$$TEST"; done
+
+shellcheck-kselftest:
+	shellcheck -S warning $(KSFT_SRC)/*.sh

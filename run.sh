@@ -3,6 +3,7 @@
 #
 #   ./run.sh [RUN OPTIONS] [SCENARIO|TAG ...]   same as: undertow run ...
 #   ./run.sh list | replay FILE.json             other undertow commands
+#   ./run.sh --vm [VM OPTIONS] [RUN OPTIONS] [SCENARIO ...]   in a VM (harness/vm.sh)
 #
 # Mounts made by the run live and die with the namespace: nothing stays
 # mounted in the caller's namespace, even if the run is killed.
@@ -28,7 +29,8 @@ fi
 
 cmd=run
 case "${1:-}" in
-list | replay | help) cmd=$1; shift ;;
+list | replay | help | diff | report) cmd=$1; shift ;;
+--vm) shift; exec "$top/harness/vm.sh" "$@" ;;
 esac
 
 exec unshare "${userns[@]}" --mount --propagation private "$top/undertow" "$cmd" "$@"
