@@ -264,6 +264,7 @@ static void ret_text(struct page *pg, json_t *rets, uint64_t calls)
 		pct(pg, c[i].n, calls);
 		fputs("</span>", pg->f);
 	}
+	fputs("</div>", pg->f);
 }
 
 /* A change's tag: <span class="tag k-only-in-A">, the kind's name as a class. */
@@ -340,13 +341,14 @@ static void role_rows(struct page *pg, const char *file, const char *role, const
 	fputs("<tr class=\"total\"><th>all ops</th>", pg->f);
 	for (int r = 0; r < pg->nrun; r++) {
 		if (!h[r]) {
-			fputs("<td class=\"none\">none</td>", pg->f);
+			fprintf(pg->f, "<td class=\"none\">%s</td>",
+				res_of(pg, r, file) ? "none" : "");
 			continue;
 		}
 		fputs("<td>", pg->f);
 		svg_bar(pg, tot[r], calls[r]);
 		ret_text(pg, tot[r], calls[r]);
-		fputs("</div></td>", pg->f);
+		fputs("</td>", pg->f);
 	}
 	fputs("</tr>\n", pg->f);
 	names = calloc(nops, sizeof(*names));
@@ -363,7 +365,8 @@ static void role_rows(struct page *pg, const char *file, const char *role, const
 			json_t *one = json_object_get(h[r], names[k]);
 
 			if (!one) {
-				fputs("<td class=\"none\">not called</td>", pg->f);
+				fprintf(pg->f, "<td class=\"none\">%s</td>",
+					res_of(pg, r, file) ? "not called" : "");
 				continue;
 			}
 			fputs("<td>", pg->f);
@@ -371,7 +374,7 @@ static void role_rows(struct page *pg, const char *file, const char *role, const
 			ret_text(pg, json_object_get(one, "returns"), calls_of(one));
 			if (r == 1)
 				change_tags(pg, file, role, names[k]);
-			fputs("</div></td>", pg->f);
+			fputs("</td>", pg->f);
 		}
 		fputs("</tr>\n", pg->f);
 	}

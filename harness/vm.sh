@@ -2,7 +2,8 @@
 # vm.sh - run undertow inside a Debian kernel (or your own) under qemu.
 #
 #   harness/vm.sh [--kernel-version V]... [--kernel PATH [--modules DIR]]
-#                 [--vm-smp N] [--vm-mem MB] [RUN OPTIONS] [SCENARIO|TAG ...]
+#                 [--overlay-ko FILE] [--vm-smp N] [--vm-mem MB]
+#                 [RUN OPTIONS] [SCENARIO|TAG ...]
 #
 # The kernel is fetched with apt-get download (the current linux-image-amd64
 # by default; V is a Debian release such as 6.1.0-56 or 6.12.115+deb12, or
@@ -13,7 +14,9 @@
 # kernel and cached.  Results come back framed on a second serial line and
 # land in results/ as for a host run; a guest panic is a crash of the
 # scenario that was running, a guest that goes silent is a hang.  Several
-# --kernel-version values run in parallel VMs (-smp 1 each).
+# --kernel-version values run in parallel VMs (-smp 1 each).  --overlay-ko
+# boots the kernel with that overlay.ko instead of its own (the bisect
+# helper's module-only mode); it taints the kernel O/E, which is expected.
 set -u
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -25,6 +28,7 @@ silence=120		# seconds without guest output: a hang
 versions=()
 kernel=
 modules=
+overlay_ko=
 args=()
 
 die() { echo "vm.sh: $*" >&2; exit 2; }
@@ -35,6 +39,7 @@ while [ $# -gt 0 ]; do
 	--kernel-version) versions+=("${2:?--kernel-version wants V}"); shift 2 ;;
 	--kernel) kernel=${2:?--kernel wants a path}; shift 2 ;;
 	--modules) modules=${2:?--modules wants a dir}; shift 2 ;;
+	--overlay-ko) overlay_ko=$(realpath "${2:?--overlay-ko wants a file}"); shift 2 ;;
 	--vm-smp) smp=${2:?}; shift 2 ;;
 	--vm-mem) mem=${2:?}; shift 2 ;;
 	--results) results=${2:?}; args+=("$1" "$2"); shift 2 ;;
@@ -45,6 +50,7 @@ done
 [ -n "$kernel" ] && [ ${#versions[@]} -gt 0 ] && die "--kernel and --kernel-version exclude each other"
 [ -n "$kernel" ] && [ ! -f "$kernel" ] && die "--kernel $kernel: no such file"
 [ -n "$modules" ] && [ ! -d "$modules" ] && die "--modules $modules: no such directory"
+[ -n "$overlay_ko" ] && [ ! -f "$overlay_ko" ] && die "--overlay-ko $overlay_ko: no such file"
 
 need() {
 	command -v "$1" >/dev/null 2>&1 && return 0
@@ -134,6 +140,7 @@ stage_module() {
 	[ -n "$f" ] || return 0		# built in, or not in this kernel
 	base=$(basename "$f" | sed -E 's/\.(xz|zst)$//')
 	grep -qx "$base" "$stage/modules.order" && return 0
+	[ "$base" = overlay.ko ] && [ -n "$overlay_ko" ] && f=$overlay_ko
 	case $f in
 	*.xz) xz -dc "$f" > "$stage/lib/modules/$base" ;;
 	*.zst) zstd -qdc "$f" > "$stage/lib/modules/$base" ;;
@@ -149,7 +156,8 @@ stage_module() {
 # The initramfs for a kernel dir, cached per kernel and undertow binary.
 build_initramfs() {
 	local kd=$1 bin=$2 sum out stage m
-	sum=$(sha256sum "$bin" "$top/harness/vm-init.sh" | sha256sum | cut -c1-16)
+	sum=$(sha256sum "$bin" "$top/harness/vm-init.sh" ${overlay_ko:+"$overlay_ko"} |
+	      sha256sum | cut -c1-16)
 	out=$kd/initramfs-$sum.cpio.gz
 	[ -s "$out" ] && { echo "$out"; return; }
 	stage=$(mktemp -d)
