@@ -143,7 +143,16 @@ static int by_count(const void *a, const void *b)
 	return strcmp(x->name, y->name);
 }
 
-/* Every return code on the page, most frequent first: legend and bar order. */
+/* OK first, then the most frequent: the legend's and every bar's order. */
+static int by_legend(const void *a, const void *b)
+{
+	const struct code *x = a, *y = b;
+	int ok_x = !strcmp(x->name, "OK"), ok_y = !strcmp(y->name, "OK");
+
+	return ok_x != ok_y ? ok_y - ok_x : by_count(a, b);
+}
+
+/* Every return code on the page: legend and bar order. */
 static int collect_codes(struct page *pg)
 {
 	static const char *const roles[] = { "ops", "mutations" };
@@ -164,7 +173,7 @@ static int collect_codes(struct page *pg)
 				}
 			}
 	if (pg->ncodes)
-		qsort(pg->codes, pg->ncodes, sizeof(*pg->codes), by_count);
+		qsort(pg->codes, pg->ncodes, sizeof(*pg->codes), by_legend);
 	return 0;
 }
 

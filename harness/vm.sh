@@ -77,13 +77,19 @@ resolve_pkg() {
 	done
 }
 
-# vmlinux out of vmlinuz: the ELF inside the xz payload, for a PVH boot.
+# vmlinux out of vmlinuz: the ELF inside the xz (6.1) or zstd (6.12)
+# payload, for a PVH boot.  The decompressors complain about the bytes after
+# the payload; what counts is an ELF out.
 extract_vmlinux() {
-	local img=$1 out=$2 off
-	off=$(LC_ALL=C grep -obUaP '\xfd7zXZ\x00' "$img" | head -n 1 | cut -d: -f1)
-	[ -n "$off" ] || return 1
-	tail -c +$((off + 1)) "$img" | xz -dc > "$out" 2>/dev/null
-	[ "$(head -c 4 "$out" | od -An -c | tr -d ' ')" = '177ELF' ]
+	local img=$1 out=$2 off magic tool
+	for magic in 'xz:\xfd7zXZ\x00' 'zstd:\x28\xb5\x2f\xfd'; do
+		tool=${magic%%:*}
+		off=$(LC_ALL=C grep -obUaP "${magic#*:}" "$img" | head -n 1 | cut -d: -f1)
+		[ -n "$off" ] || continue
+		tail -c +$((off + 1)) "$img" | "$tool" -dc > "$out" 2>/dev/null
+		[ "$(head -c 4 "$out" | od -An -c | tr -d ' ')" = '177ELF' ] && return 0
+	done
+	return 1
 }
 
 # Fetch and unpack kernel $1 once; prints its cache directory.
@@ -104,7 +110,7 @@ prepare_debian_kernel() {
 		dpkg-deb -x "$(ls "$cache/debs/${pkg}_"*.deb | head -n 1)" "$kd/root" ||
 			die "unpacking $pkg failed"
 		extract_vmlinux "$kd/root/boot/vmlinuz-$rel" "$kd/vmlinux.tmp" ||
-			die "no xz-compressed vmlinux in $pkg"
+			die "no xz- or zstd-compressed vmlinux in $pkg"
 		mv "$kd/vmlinux.tmp" "$kd/vmlinux"
 		ln -sfn "root/lib/modules/$rel" "$kd/modules"
 	fi
@@ -222,6 +228,7 @@ run_vm() {
 need qemu-system-x86_64 qemu-system-x86
 need busybox busybox-static
 need cpio cpio
+need zstd zstd
 [ -x /bin/busybox ] && file -L /bin/busybox 2>/dev/null | grep -q dynamic &&
 	die "/bin/busybox is dynamic: apt-get install -y busybox-static"
 "$top/harness/deps.sh" || exit 2
@@ -245,6 +252,7 @@ dirs=()
 for v in "${versions[@]}"; do
 	kd=$(prepare_debian_kernel "$v") || exit 2
 	d=$results/$(basename "$kd")
+	mkdir -p "$d"
 	dirs+=("$d")
 	run_vm "$kd" "$d" 1 > "$d.ktap" 2>&1 &
 	pids+=($!)

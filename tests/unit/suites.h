@@ -15,5 +15,6 @@ Suite *mount_suite(void);
 Suite *fusefs_suite(void);
 Suite *matrix_suite(void);
 Suite *uring_suite(void);
+Suite *diff_suite(void);
 
 #endif
