@@ -19,6 +19,7 @@
 #include <sys/utsname.h>
 
 #include "cli.h"
+#include "engine.h"
 #include "diff.h"
 #include "kmemleak.h"
 #include "layers.h"
@@ -251,6 +252,24 @@ static void record(struct run_state *st, int idx, const char *vname, struct ut_r
 	st->n++;
 }
 
+/* One line on a terminal's stderr: where a long run is; @i < 0 clears it. */
+static void progress(const struct run_state *st, int i, int n, double t0, const char *name)
+{
+	static int tty = -1;
+
+	if (tty < 0)
+		tty = isatty(STDERR_FILENO);
+	if (!tty)
+		return;
+	if (i < 0) {
+		fputs("\r\033[K", stderr);
+		return;
+	}
+	fprintf(stderr, "\r\033[K[%d/%d] %.0f s, pass %d fail %d skip %d: %s", i + 1, n,
+		ut_now() - t0, st->pass, st->fail, st->skip, name);
+	fflush(stderr);
+}
+
 static void summary(json_t *rows)
 {
 	size_t i;
@@ -350,6 +369,7 @@ static int run_list(const struct ut_opts *o, const struct ut_variant *sel, int n
 	};
 	json_t *rows = json_array();
 	char ts[32], why[256];
+	double t0;
 	long hung_old;
 	int err, i;
 
@@ -382,6 +402,7 @@ static int run_list(const struct ut_opts *o, const struct ut_variant *sel, int n
 		st.stream = strcmp(o->stream, "-") ? open(o->stream, O_WRONLY | O_CLOEXEC) :
 			    dup(STDOUT_FILENO);
 	write_run_json(&st);	/* at once: a reader knows the run before any result */
+	t0 = ut_now();
 	for (i = 0; i < nsel && !ut_interrupted; i++) {
 		struct ut_result r;
 		char top[256];
@@ -389,6 +410,7 @@ static int run_list(const struct ut_opts *o, const struct ut_variant *sel, int n
 		cfg.index = i + 1;
 		/* Which variant is running, for whoever reads a dead guest's console. */
 		out_line(&st, "# start %s\n", sel[i].name);
+		progress(&st, i, nsel, t0, sel[i].name);
 		ut_run_variant(&sel[i], &cfg, &r);
 		record(&st, i + 1, sel[i].name, &r);
 		ut_top_returns(r.ops, r.nops, 3, top, sizeof(top));
@@ -398,6 +420,7 @@ static int run_list(const struct ut_opts *o, const struct ut_variant *sel, int n
 			"top", top));
 		ut_result_free(&r);
 	}
+	progress(&st, -1, nsel, t0, NULL);
 	if (ut_interrupted)
 		out_line(&st, "Bail out! interrupted after %d of %d\n", i, nsel);
 	ut_ktap_totals(stdout, st.pass, st.fail, st.skip);
