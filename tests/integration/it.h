@@ -140,6 +140,7 @@ Suite *cleanup_suite(void);
 Suite *detectors_suite(void);
 Suite *matrix_suite(void);
 Suite *unpriv_suite(void);
+Suite *kselftest_suite(void);
 Suite *vm_suite(void);
 Suite *report_suite(void);
 

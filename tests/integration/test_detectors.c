@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
 #include <unistd.h>
 
 #include "it.h"
@@ -219,8 +220,40 @@ START_TEST(test_clean_run_quiet)
 }
 END_TEST
 
+/* Live processes whose environment holds @tag (as UT_TEST_TAG=@tag). */
+static int tagged_procs(const char *tag)
+{
+	char *want = it_fmt("UT_TEST_TAG=%s", tag);
+	size_t wl = strlen(want) + 1;
+	DIR *d = opendir("/proc");
+	struct dirent *e;
+	int n = 0;
+
+	while (d && (e = readdir(d))) {
+		char *path, *env;
+		size_t len = 0;
+
+		if (e->d_name[0] < '0' || e->d_name[0] > '9')
+			continue;
+		path = it_fmt("/proc/%s/environ", e->d_name);
+		env = it_read_file(path, &len);
+		for (size_t i = 0; env && i + wl <= len + 1; i += strlen(env + i) + 1)
+			if (!strcmp(env + i, want)) {
+				n++;
+				break;
+			}
+		free(env);
+		free(path);
+	}
+	if (d)
+		closedir(d);
+	free(want);
+	return n;
+}
+
 START_TEST(test_sigkill_leaves_nothing)
 {
+	char tag[32];
 	struct run_opts o = { .timeout_s = 60, .sig = SIGKILL, .sig_after_s = 3.5 };
 	char *res = it_mkdtemp("sigkill"), *dir, why[1024];
 	char *argv[] = { "run", "--results", res, "-t", "1", "-w", "2", "lower", NULL };
@@ -233,14 +266,18 @@ START_TEST(test_sigkill_leaves_nothing)
 	size_t i;
 	int done = 0;
 
+	snprintf(tag, sizeof(tag), "sigkill-%d", (int)getpid());
 	ck_assert_int_eq(it_mounts(&m0), 0);
 	ck_assert_int_eq(it_ls_prefix("/tmp", "undertow.", &tmp0), 0);
+	/* Tag this run's processes: other undertows may run beside us. */
+	setenv("UT_TEST_TAG", tag, 1);
 	p = run_undertow_ex(argv, &o);
+	unsetenv("UT_TEST_TAG");
 	ck_assert_msg(p.term_sig == SIGKILL, "not killed: %s", proc_desc(&p));
 	/* Workers and FUSE servers follow their parent (PDEATHSIG). */
-	for (double end = it_now() + 3; it_count_procs("undertow") && it_now() < end;)
+	for (double end = it_now() + 3; tagged_procs(tag) && it_now() < end;)
 		usleep(50 * 1000);
-	ck_assert_int_eq(it_count_procs("undertow"), 0);
+	ck_assert_int_eq(tagged_procs(tag), 0);
 	ck_assert_int_eq(it_mounts(&m1), 0);
 	diff = it_strv_diff(&m0, &m1);
 	ck_assert_msg(!diff, "mounts changed in the caller's namespace:\n%s", diff);
