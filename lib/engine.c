@@ -53,12 +53,6 @@ static uint32_t pool_size(const char *const *pool)
 	return n;
 }
 
-static int bucket(int ret)
-{
-	if (ret >= 0)
-		return 0;
-	return -ret < UT_NBUCKET - 1 ? -ret : UT_NBUCKET - 1;
-}
 
 /* The hot loop: one compare to stop, no locks, no syscalls of its own. */
 static void op_loop(struct ut_shared *sh, struct ut_proc *p, struct ut_ctx *c)
@@ -88,9 +82,9 @@ static void op_loop(struct ut_shared *sh, struct ut_proc *p, struct ut_ctx *c)
 		c->te = te;
 		ret = ops[k].fn(c, &ops[k]);
 		te->ret = ret;
-		b = bucket(ret);
+		b = ut_bucket_of(ret);
 		p->hist[k][b]++;
-		if (__builtin_expect(b == UT_NBUCKET - 1, 0))
+		if (__builtin_expect(b == UT_BUCKET_OTHER, 0))
 			p->other[k] = ret;	/* not an errno we know: keep the value */
 		if (__builtin_expect(seq < UT_RING, 0))
 			p->first[seq] = *te;

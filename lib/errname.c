@@ -140,6 +140,13 @@ static const char *const names[UT_ERRNO_MAX + 1] = {
 	[EHWPOISON] = "EHWPOISON",
 };
 
+static const char *const kernel_names[UT_KERR_LAST - UT_KERR_FIRST + 1] = {
+	"ERESTARTSYS", "ERESTARTNOINTR", "ERESTARTNOHAND", "ENOIOCTLCMD",
+	"ERESTART_RESTARTBLOCK", "EPROBE_DEFER", "EOPENSTALE", "ENOPARAM",
+	"E520", "EBADHANDLE", "ENOTSYNC", "EBADCOOKIE", "ENOTSUPP", "ETOOSMALL",
+	"ESERVERFAULT", "EBADTYPE", "EJUKEBOX", "EIOCBQUEUED", "ERECALLCONFLICT",
+};
+
 const char *ut_errname(int err)
 {
 	static __thread char buf[16];
@@ -150,6 +157,8 @@ const char *ut_errname(int err)
 		err = -err;
 	if (err <= UT_ERRNO_MAX && names[err])
 		return names[err];
+	if (err >= UT_KERR_FIRST && err <= UT_KERR_LAST)
+		return kernel_names[err - UT_KERR_FIRST];
 	snprintf(buf, sizeof(buf), "E%d", err);
 	return buf;
 }
@@ -162,6 +171,9 @@ int ut_errno_of(const char *name)
 		return 0;
 	for (int i = 1; i <= UT_ERRNO_MAX; i++)
 		if (names[i] && !strcmp(names[i], name))
+			return i;
+	for (int i = UT_KERR_FIRST; i <= UT_KERR_LAST; i++)
+		if (!strcmp(kernel_names[i - UT_KERR_FIRST], name))
 			return i;
 	if (sscanf(name, "E%d", &n) == 1 && n > 0)
 		return n;

@@ -12,9 +12,9 @@
 
 const char *ut_bucket_name(int bucket)
 {
-	if (bucket == UT_NBUCKET - 1)
+	if (bucket == UT_BUCKET_OTHER)
 		return "EOTHER";
-	return ut_errname(bucket);
+	return ut_errname(ut_bucket_errno(bucket));
 }
 
 uint64_t ut_total_calls(const struct ut_hist *h, int nh)

@@ -14,13 +14,13 @@
 #include <limits.h>
 #include <stddef.h>
 
+#include "errname.h"
 #include "prng.h"
 
 #define UT_MAX_OPS	32	/* per role */
 #define UT_MAX_HELD	16	/* dirfds held by each worker */
 #define UT_MAX_LOWER	4
 #define UT_RING		64	/* last ops kept per process */
-#define UT_NBUCKET	136	/* 0 = OK, 1..134 errno, 135 = other */
 #define UT_PENDING	INT32_MIN	/* ring entry of an op still running */
 
 /* Where an op's *at() calls are rooted. */
@@ -72,6 +72,12 @@ struct ut_scenario {
 	struct ut_op workers[UT_MAX_OPS];	/* ends at .name == NULL */
 	struct ut_op mutators[UT_MAX_OPS];
 	const int *tolerated;		/* errnos recorded, not failures; 0 ends */
+	/*
+	 * Errnos this kernel is known to return wrongly here (a bug found,
+	 * say which in a comment): reported as "known" on every run, but not
+	 * a failure, so a fix or a regression shows in undertow diff.
+	 */
+	const int *known;
 	unsigned runtime_s;		/* default run time, 0 = harness default */
 	/*
 	 * Optional: runs once after mount, before the workers fork.  0, or

@@ -101,5 +101,13 @@ static const struct ut_scenario sc = {
 	 * ENODATA: nothing sets user.undertow: getxattr's plain answer.
 	 */
 	.tolerated = UT_ERRNOS(ESTALE, EIO, EOPNOTSUPP, EPERM, EINVAL, ENODATA),
+	/*
+	 * Found by this scenario on 6.18 (about one 2 s run in 25, on the
+	 * uring_write path: IORING_OP_OPENAT for write, the copy-up, WRITE,
+	 * CLOSE): a CQE carrying -512, ERESTARTSYS, a kernel-internal errno
+	 * that must never reach userspace.  Reported on every run as a known
+	 * issue; undertow diff shows when a kernel stops (or starts) doing it.
+	 */
+	.known = UT_ERRNOS(UT_ERESTARTSYS),
 };
 UT_REGISTER(sc);

@@ -90,6 +90,25 @@ START_TEST(errname_roundtrip)
 }
 END_TEST
 
+START_TEST(buckets)
+{
+	ck_assert_int_eq(ut_bucket_of(0), 0);
+	ck_assert_int_eq(ut_bucket_of(4096), 0);		/* a byte count */
+	ck_assert_int_eq(ut_bucket_of(-ENOENT), ENOENT);
+	ck_assert_int_eq(ut_bucket_errno(ut_bucket_of(-ESTALE)), ESTALE);
+	/* Kernel-internal errnos are named, not lumped into "other". */
+	ck_assert_int_eq(ut_bucket_errno(ut_bucket_of(-512)), 512);
+	ck_assert_str_eq(ut_errname(512), "ERESTARTSYS");
+	ck_assert_str_eq(ut_errname(524), "ENOTSUPP");
+	ck_assert_int_eq(ut_errno_of("ERESTARTSYS"), 512);
+	ck_assert_int_eq(ut_bucket_of(-531), UT_BUCKET_OTHER);
+	ck_assert_int_eq(ut_bucket_of(-200), UT_BUCKET_OTHER);
+	ck_assert_int_eq(ut_bucket_errno(UT_BUCKET_OTHER), -1);
+	for (int b = 1; b < UT_BUCKET_OTHER; b++)
+		ck_assert_int_eq(ut_bucket_of(-ut_bucket_errno(b)), b);
+}
+END_TEST
+
 START_TEST(ktap_lines)
 {
 	char buf[256];
@@ -180,6 +199,7 @@ Suite *core_suite(void)
 	tcase_add_test(tc, prng_below_in_range_and_spread);
 	tcase_add_test(tc, errname_known);
 	tcase_add_test(tc, errname_roundtrip);
+	tcase_add_test(tc, buckets);
 	tcase_add_test(tc, ktap_lines);
 	tcase_add_test(tc, ktap_header_totals);
 	tcase_add_test(tc, verdict_precedence);

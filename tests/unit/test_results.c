@@ -33,7 +33,7 @@ static void sample(struct ut_result *r)
 	r->ops[1] = (struct ut_hist){ .name = "openat", .calls = 0 };
 	r->nmuts = 1;
 	r->muts[0] = (struct ut_hist){ .name = "rename", .calls = 3 };
-	r->muts[0].ret[UT_NBUCKET - 1] = 3;
+	r->muts[0].ret[UT_BUCKET_OTHER] = 3;
 	ut_finding_add(&r->findings, UT_LEAK, "ovl_inode: 0 before, 3 after");
 	ut_finding_add(&r->findings, UT_PASS, "kernel log overwritten");
 }
