@@ -256,17 +256,6 @@ void ut_layers_abort(struct ut_layers *l)
 	}
 }
 
-/* Plain umount, then detach: -EBUSY says someone held it. */
-static int take_down(const char *mnt)
-{
-	if (!umount2(mnt, 0))
-		return 0;
-	if (errno != EBUSY)
-		return -errno;
-	umount2(mnt, MNT_DETACH);
-	return -EBUSY;
-}
-
 static void keep_first(int *err, int r)
 {
 	if (r && !*err)
@@ -294,7 +283,7 @@ int ut_layers_destroy(struct ut_layers *l)
 	int err = 0;
 
 	while (l->ninner > 0)
-		keep_first(&err, take_down(l->inner[--l->ninner]));
+		keep_first(&err, ut_umount_or_detach(l->inner[--l->ninner]));
 	for (int i = 0; i < UT_MAX_LOWER; i++)
 		if (l->fuse_pid[i] > 0) {
 			keep_first(&err, ut_fuse_stop(l->lower_mnt[i], l->fuse_pid[i]));
@@ -303,9 +292,9 @@ int ut_layers_destroy(struct ut_layers *l)
 	while (l->nown > 0)
 		keep_first(&err, remove_own(l->own[--l->nown]));
 	while (l->nfs > 0)
-		keep_first(&err, ut_loopfs_umount(l->fsmnt[--l->nfs]));
+		keep_first(&err, ut_umount_or_detach(l->fsmnt[--l->nfs]));
 	if (l->mounted)
-		keep_first(&err, take_down(l->dir));
+		keep_first(&err, ut_umount_or_detach(l->dir));
 	l->mounted = false;
 	if (l->dir[0] && rmdir(l->dir) < 0 && errno != ENOENT)
 		keep_first(&err, -errno);

@@ -125,12 +125,3 @@ int ut_loopfs_make(const char *mnt, const char *fstype, char *why, size_t sz)
 	return 0;
 }
 
-int ut_loopfs_umount(const char *mnt)
-{
-	if (!umount2(mnt, 0))
-		return 0;
-	if (errno != EBUSY)
-		return -errno;
-	umount2(mnt, MNT_DETACH);
-	return -EBUSY;
-}

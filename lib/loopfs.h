@@ -13,7 +13,5 @@
  * @why says which.
  */
 int ut_loopfs_make(const char *mnt, const char *fstype, char *why, size_t sz);
-/* Plain umount; -EBUSY (after a lazy detach) if something held it. */
-int ut_loopfs_umount(const char *mnt);
 
 #endif

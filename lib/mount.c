@@ -205,3 +205,13 @@ int ut_ovl_mount(const struct ut_mount_req *req, struct ut_mount_res *res)
 		*res = first;
 	return res->err;
 }
+
+int ut_umount_or_detach(const char *mnt)
+{
+	if (!umount2(mnt, 0))
+		return 0;
+	if (errno != EBUSY)
+		return -errno;
+	umount2(mnt, MNT_DETACH);
+	return -EBUSY;
+}

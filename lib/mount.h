@@ -32,6 +32,11 @@ struct ut_mount_res {
 
 /* 0 or -errno; @res says why and whether that means "skip". */
 int ut_ovl_mount(const struct ut_mount_req *req, struct ut_mount_res *res);
+/*
+ * Plain umount first; if busy, detach it (it goes when its users do) and
+ * return -EBUSY: someone held it, which callers may count as a leak.
+ */
+int ut_umount_or_detach(const char *mnt);
 /* Build mount(2)'s option string; exposed for unit tests. -ENAMETOOLONG if it won't fit. */
 int ut_ovl_legacy_opts(const struct ut_mount_req *req, char *buf, size_t sz);
 
