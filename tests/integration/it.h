@@ -143,5 +143,6 @@ Suite *unpriv_suite(void);
 Suite *kselftest_suite(void);
 Suite *vm_suite(void);
 Suite *report_suite(void);
+Suite *bisect_suite(void);
 
 #endif
