@@ -83,7 +83,7 @@ $(BUILD)/bench: $(BUILD)/tests/bench/bench.o $(CORE_OBJ)
 	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
 shellcheck:
-	shellcheck -S warning run.sh harness/*.sh .ci/run
+	shellcheck -S warning run.sh harness/*.sh harness/bisect tests/kselftest/*.sh .ci/run
 
 clean:
 	rm -rf build undertow
