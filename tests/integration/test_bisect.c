@@ -200,7 +200,7 @@ static int count(const char *hay, const char *needle)
 START_TEST(test_bisect_module_mode)
 {
 	char *dir = it_mkdtemp("bisect"), *helper = realpath("harness/bisect", NULL);
-	char *src, *res, *c[6], *want;
+	char *src, *res, *c[6], *want, *s1, *s2, *s3;
 	double t0 = it_now(), t;
 	struct proc_out p;
 
@@ -212,7 +212,10 @@ START_TEST(test_bisect_module_mode)
 	p = bash(src_script, dir, 150, NULL, NULL, NULL, NULL);
 	ck_assert_msg(p.exit_code == 0, "linux-source-6.1: %s", proc_desc(&p));
 	src = line_at(p.out, 0);
-	ck_assert_msg(src && it_exists(it_fmt("%s/fs/overlayfs/namei.c", src)), "%s", p.out);
+	ck_assert_msg(src, "%s", p.out);
+	s1 = it_fmt("%s/fs/overlayfs/namei.c", src);
+	ck_assert_msg(it_exists(s1), "%s", p.out);
+	free(s1);
 	fprintf(stderr, "test_bisect: linux-source-6.1 fs/overlayfs ready in %.1f s\n", it_now() - t);
 	proc_out_free(&p);
 
@@ -233,8 +236,13 @@ START_TEST(test_bisect_module_mode)
 	want = it_fmt("%s is the first bad commit", c[2]);
 	ck_assert_msg(p.exit_code == 0 && strstr(p.out, want),
 		      "want '%s': %s\nstdout:\n%s", want, proc_desc(&p), p.out);
-	ck_assert_msg(strstr(p.out, it_fmt("git bisect good %s", c[1])), "(2) not good:\n%s", p.out);
-	ck_assert_msg(strstr(p.out, it_fmt("git bisect bad %s", c[2])), "(3) not bad:\n%s", p.out);
+	s2 = it_fmt("git bisect good %s", c[1]);
+	s3 = it_fmt("git bisect bad %s", c[2]);
+	ck_assert_msg(strstr(p.out, s2), "(2) not good:\n%s", p.out);
+	ck_assert_msg(strstr(p.out, s3), "(3) not bad:\n%s", p.out);
+	free(s2);
+	free(s3);
+	free(want);
 	/* Two steps: one good after 2 clean runs, one bad at its first run. */
 	ck_assert_msg(count(p.err, "result: good: 2 run(s)") == 1 && count(p.err, "result: bad") == 1 &&
 		      !strstr(p.err, "cannot test"), "helper steps:\n%s", p.err);
@@ -266,6 +274,8 @@ START_TEST(test_bisect_module_mode)
 		free(c[i]);
 	free(src);
 	free(helper);
+	free(res);
+	free(dir);
 }
 END_TEST
 

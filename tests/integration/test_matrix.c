@@ -98,6 +98,8 @@ START_TEST(test_every_backend)
 	free(dir);
 	free(keep);
 	free(spec);
+	free(user);
+	free(res);
 }
 END_TEST
 
@@ -139,6 +141,7 @@ START_TEST(test_every_option_set)
 		json_decref(j);
 	}
 	free(dir);
+	free(res);
 }
 END_TEST
 
@@ -161,6 +164,7 @@ START_TEST(test_fuse_revalidates)
 	json_decref(jt);
 	json_decref(jf);
 	free(dir);
+	free(res);
 }
 END_TEST
 
@@ -210,6 +214,7 @@ START_TEST(test_quick_matrix)
 	ck_assert_msg(it_now() - t0 < QUICK_BOUND_S, "quick matrix took %.0f s", it_now() - t0);
 	printf("# quick matrix: %.0f s\n", it_now() - t0);
 	free(dir);
+	free(res);
 }
 END_TEST
 

@@ -101,6 +101,8 @@ START_TEST(test_unprivileged_user)
 	}
 	ck_assert_int_eq(it_mounts(&m1), 0);
 	ck_assert_msg(!it_strv_diff(&m0, &m1), "mounts changed: %s", it_strv_diff(&m0, &m1));
+	strv_free(&m0);
+	strv_free(&m1);
 	free(dir);
 }
 END_TEST
