@@ -2,7 +2,7 @@
 # vm.sh - run undertow inside a Debian kernel (or your own) under qemu.
 #
 #   harness/vm.sh [--kernel-version V]... [--kernel PATH [--modules DIR]]
-#                 [--overlay-ko FILE] [--vm-smp N] [--vm-mem MB]
+#                 [--overlay-ko FILE] [--vm-smp N] [--vm-mem MB] [--vm-silence SECS]
 #                 [RUN OPTIONS] [SCENARIO|TAG ...]
 #
 # The kernel is fetched with apt-get download (the current linux-image-amd64
@@ -18,13 +18,16 @@
 # boots the kernel with that overlay.ko instead of its own (the bisect
 # helper's module-only mode); it taints the kernel O/E, which is expected.
 set -u
+# Called from make (make check, make sanitize): its variables (SAN=1,
+# BUILD=...) must not reach the static build or a kernel build.
+unset MAKEFLAGS MFLAGS MAKELEVEL
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 cache=${UNDERTOW_CACHE:-/var/cache/undertow}
 results=results
 smp=2
 mem=1024
-silence=120		# seconds without guest output: a hang
+silence=120		# seconds without guest output: a hang (--vm-silence)
 versions=()
 kernel=
 modules=
@@ -42,8 +45,10 @@ while [ $# -gt 0 ]; do
 	--overlay-ko) overlay_ko=$(realpath "${2:?--overlay-ko wants a file}"); shift 2 ;;
 	--vm-smp) smp=${2:?}; shift 2 ;;
 	--vm-mem) mem=${2:?}; shift 2 ;;
+	--vm-silence) silence=${2:?--vm-silence wants seconds}; shift 2 ;;
 	--results) results=${2:?}; args+=("$1" "$2"); shift 2 ;;
-	--hang-timeout) silence=$(( ${2%.*} * 3 + 60 )); args+=("$1" "$2"); shift 2 ;;
+	--hang-timeout) [ "$silence" = 120 ] && silence=$(( ${2%.*} * 3 + 60 ))
+		args+=("$1" "$2"); shift 2 ;;
 	*) args+=("$1"); shift ;;
 	esac
 done

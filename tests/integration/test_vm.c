@@ -65,6 +65,40 @@ START_TEST(test_vm_run_and_panic)
 }
 END_TEST
 
+/* A guest that goes silent is killed after the bound; its scenario is a hang. */
+START_TEST(test_vm_silence_is_hang)
+{
+	char *res = it_mkdtemp("vmhang"), *runsh = realpath("run.sh", NULL), *dir, why[1024];
+	char *argv[] = { NULL, "--vm", "--vm-silence", "15", "--results", res, "-t", "1",
+			 "-w", "2", "lower-dir-rename", "selftest-vm-silence", NULL };
+	struct run_opts o = { .timeout_s = 300, .exec_argv = true };
+	double t0 = it_now();
+	struct proc_out p;
+	json_t *j;
+
+	ck_assert_msg(runsh, "run.sh not found from the working directory");
+	argv[0] = runsh;
+	p = run_undertow_ex(argv, &o);
+	ck_assert_msg(p.exit_code == 1, "%s\n%s", proc_desc(&p), p.out);
+	ck_assert_msg(strstr(p.out, "not ok 2 selftest-vm-silence # HANG:"), "%s", p.out);
+	ck_assert_msg(it_now() - t0 < 120, "took %.0f s", it_now() - t0);
+	dir = it_latest_run(res, why, sizeof(why));
+	ck_assert_msg(dir, "%s", why);
+	j = it_json_at(dir, "selftest-vm-silence.json", why, sizeof(why));
+	ck_assert_msg(j, "%s", why);
+	ck_assert_str_eq(json_string_value(json_object_get(j, "verdict")), "hang");
+	json_decref(j);
+	j = it_json_at(dir, "lower-dir-rename.json", why, sizeof(why));
+	ck_assert_msg(j, "%s", why);
+	ck_assert_str_eq(json_string_value(json_object_get(j, "verdict")), "pass");
+	json_decref(j);
+	proc_out_free(&p);
+	free(dir);
+	free(runsh);
+	free(res);
+}
+END_TEST
+
 Suite *vm_suite(void)
 {
 	Suite *s = suite_create("vm");
@@ -72,6 +106,7 @@ Suite *vm_suite(void)
 
 	tcase_set_timeout(tc, 960);
 	tcase_add_test(tc, test_vm_run_and_panic);
+	tcase_add_test(tc, test_vm_silence_is_hang);
 	suite_add_tcase(s, tc);
 	return s;
 }
