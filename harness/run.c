@@ -22,6 +22,7 @@
 #include "mount.h"
 #include "optsets.h"
 #include "ops.h"
+#include "procfs.h"
 #include "run.h"
 #include "slab.h"
 #include "taint.h"
@@ -260,17 +261,15 @@ static void report_stuck(struct scen *s, struct ut_watch *w, double now)
 	}
 	s->hung = true;
 	if (s->cfg->sysrq) {
-		int fd = open("/proc/sysrq-trigger", O_WRONLY | O_CLOEXEC);
-
 		/* Blocked-task dump into the kernel log, kept as evidence. */
-		if (fd >= 0 && write(fd, "w", 1) == 1)
+		int err = ut_write_small("/proc/sysrq-trigger", "w");
+
+		if (!err)
 			ut_finding_add(&s->r->findings, UT_PASS,
 				       "sysrq-w: blocked tasks dumped to the kernel log (see kmsg)");
 		else
 			ut_finding_add(&s->r->findings, UT_PASS, "sysrq-w unavailable: %s",
-				       strerror(errno));
-		if (fd >= 0)
-			close(fd);
+				       strerror(-err));
 	}
 }
 
@@ -470,13 +469,8 @@ static void unmount_overlay(struct scen *s)
 
 static void drop_caches(void)
 {
-	int fd = open("/proc/sys/vm/drop_caches", O_WRONLY | O_CLOEXEC);
-
-	if (fd >= 0) {
-		if (write(fd, "2", 1) < 0)
-			(void)0;	/* best effort: without it counts stay high */
-		close(fd);
-	}
+	/* Best effort: without it (no root) counts stay high, never wrong. */
+	ut_write_small("/proc/sys/vm/drop_caches", "2");
 }
 
 /* ovl_inode objects in use: flush CPU slabs first so the count is exact. */

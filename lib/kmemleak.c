@@ -8,19 +8,13 @@
 #include <sys/mount.h>
 
 #include "kmemleak.h"
+#include "procfs.h"
 
 #define KMEMLEAK "/sys/kernel/debug/kmemleak"
 
 static int kcmd(const char *cmd)
 {
-	int fd = open(KMEMLEAK, O_WRONLY | O_CLOEXEC), err = 0;
-
-	if (fd < 0)
-		return -errno;
-	if (write(fd, cmd, strlen(cmd)) < 0)
-		err = -errno;
-	close(fd);
-	return err;
+	return ut_write_small(KMEMLEAK, cmd);
 }
 
 bool ut_kmemleak_available(char *why, size_t sz)

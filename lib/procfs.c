@@ -2,6 +2,7 @@
 /* procfs.c - one read of a small pseudo file, EINTR-safe. */
 #include <errno.h>
 #include <fcntl.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "procfs.h"
@@ -24,4 +25,29 @@ ssize_t ut_read_small(const char *path, char *buf, size_t sz)
 	close(fd);
 	buf[n > 0 ? n : 0] = '\0';
 	return n;
+}
+
+int ut_write_small(const char *path, const char *text)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC), err = 0;
+
+	if (fd < 0)
+		return -errno;
+	if (write(fd, text, strlen(text)) < 0)
+		err = -errno;
+	close(fd);
+	return err;
+}
+
+bool ut_cmdline_has(const char *word)
+{
+	char buf[4096], *p;
+	size_t n = strlen(word);
+
+	if (ut_read_small("/proc/cmdline", buf, sizeof(buf)) <= 0)
+		return false;
+	for (p = buf; (p = strstr(p, word)); p += n)
+		if ((p == buf || p[-1] == ' ') && (p[n] == ' ' || p[n] == '\n' || !p[n]))
+			return true;
+	return false;
 }

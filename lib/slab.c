@@ -211,18 +211,11 @@ int ut_count_fds(pid_t pid)
 int ut_slab_shrink(const char *cache)
 {
 	char path[PATH_MAX];
-	int fd, err = 0;
 
 	if (!slab_name_ok(cache))
 		return -EINVAL;
 	snprintf(path, sizeof(path), "/sys/kernel/slab/%s/shrink", cache);
-	fd = open(path, O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	if (write(fd, "1", 1) != 1)
-		err = -errno;
-	close(fd);
-	return err;
+	return ut_write_small(path, "1");
 }
 
 enum ut_slab_judgement ut_slab_judge(long before, long after, long again, bool others)

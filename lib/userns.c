@@ -21,18 +21,6 @@ bool ut_in_userns(void)
 	return sscanf(buf, "%lu %lu %lu", &a, &b, &c) != 3 || a || b || c != 4294967295UL;
 }
 
-static int write_file(const char *path, const char *text)
-{
-	int fd = open(path, O_WRONLY | O_CLOEXEC), err = 0;
-
-	if (fd < 0)
-		return -errno;
-	if (write(fd, text, strlen(text)) < 0)
-		err = -errno;
-	close(fd);
-	return err;
-}
-
 int ut_enter_userns(char *why, size_t sz)
 {
 	char map[64];
@@ -46,11 +34,11 @@ int ut_enter_userns(char *why, size_t sz)
 		return err;
 	}
 	/* setgroups must be denied before an unprivileged gid_map. */
-	err = write_file("/proc/self/setgroups", "deny");
+	err = ut_write_small("/proc/self/setgroups", "deny");
 	snprintf(map, sizeof(map), "0 %u 1", (unsigned)uid);
-	err = err ? err : write_file("/proc/self/uid_map", map);
+	err = err ? err : ut_write_small("/proc/self/uid_map", map);
 	snprintf(map, sizeof(map), "0 %u 1", (unsigned)gid);
-	err = err ? err : write_file("/proc/self/gid_map", map);
+	err = err ? err : ut_write_small("/proc/self/gid_map", map);
 	if (err)
 		snprintf(why, sz, "user namespace id maps: %s", strerror(-err));
 	return err;

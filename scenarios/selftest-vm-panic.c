@@ -7,23 +7,15 @@
  * finished before it.  Anywhere else it skips: it never touches a host.
  * Test-only (tag selftest).
  */
-#include <fcntl.h>
-#include <string.h>
-#include <unistd.h>
 
 #include "ops.h"
+#include "procfs.h"
 
 /* Only in a guest booted by harness/vm.sh. */
 static int in_undertow_vm(struct ut_ctx *c)
 {
-	char buf[4096] = "";
-	int fd = open("/proc/cmdline", O_RDONLY | O_CLOEXEC);
-	ssize_t n = fd >= 0 ? read(fd, buf, sizeof(buf) - 1) : -1;
-
 	(void)c;
-	if (fd >= 0)
-		close(fd);
-	return n > 0 && strstr(buf, "undertow.vm=1") ? 0 : -EOPNOTSUPP;
+	return ut_cmdline_has("undertow.vm=1") ? 0 : -EOPNOTSUPP;
 }
 
 static int panic_later(struct ut_ctx *c, const struct ut_op *op)
@@ -31,10 +23,8 @@ static int panic_later(struct ut_ctx *c, const struct ut_op *op)
 	static int calls;
 
 	if (c->idx == 0 && ++calls == 200 && !in_undertow_vm(c)) {
-		int fd = open("/proc/sysrq-trigger", O_WRONLY | O_CLOEXEC);
-
-		if (fd >= 0 && write(fd, "c", 1) < 0)
-			close(fd);	/* still here: no sysrq in this kernel */
+		/* Returns only if this kernel has no sysrq: then no crash. */
+		ut_write_small("/proc/sysrq-trigger", "c");
 	}
 	return ut_op_stat(c, op);
 }

@@ -6,23 +6,15 @@
  * must kill it after its silence bound and report this scenario as hang.
  * Anywhere else it skips.  Test-only (tag selftest).
  */
-#include <fcntl.h>
 #include <signal.h>
-#include <string.h>
-#include <unistd.h>
 
 #include "ops.h"
+#include "procfs.h"
 
 static int go_silent(struct ut_ctx *c)
 {
-	char buf[4096] = "";
-	int fd = open("/proc/cmdline", O_RDONLY | O_CLOEXEC);
-	ssize_t n = fd >= 0 ? read(fd, buf, sizeof(buf) - 1) : -1;
-
 	(void)c;
-	if (fd >= 0)
-		close(fd);
-	if (n <= 0 || !strstr(buf, "undertow.vm=1"))
+	if (!ut_cmdline_has("undertow.vm=1"))
 		return -EOPNOTSUPP;
 	raise(SIGSTOP);		/* nobody will send SIGCONT */
 	return 0;
