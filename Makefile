@@ -9,7 +9,9 @@ BUILD    ?= build
 PKGS     := liburing jansson fuse3
 CC       ?= cc
 CFLAGS   ?= -O2 -g
-CFLAGS   += -std=gnu11 -D_GNU_SOURCE -Wall -Wextra -Werror -Ilib -Iharness
+# lib/ keeps one job per file, grouped in subfolders (backends/, detect/, ...).
+LIB_DIRS := lib $(patsubst %/,%,$(sort $(dir $(wildcard lib/*/*.c lib/*/*.h))))
+CFLAGS   += -std=gnu11 -D_GNU_SOURCE -Wall -Wextra -Werror $(addprefix -I,$(LIB_DIRS)) -Iharness
 SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 ifeq ($(SAN),1)
 CFLAGS   += $(SAN_FLAGS)
@@ -25,13 +27,13 @@ PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(STATIC_PKG) $(PKGS) 2>/dev/null)
 CHECK_LIBS = $(shell pkg-config --libs check 2>/dev/null)
 
-LIB_SRC  := $(wildcard lib/*.c)
+LIB_SRC  := $(wildcard lib/*.c lib/*/*.c)
 SCN_SRC  := $(wildcard scenarios/*.c)
 HAR_SRC  := $(filter-out harness/main.c,$(wildcard harness/*.c))
 UNIT_SRC := $(wildcard tests/unit/*.c)
 INT_SRC  := $(wildcard tests/integration/*.c)
 CORE_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(LIB_SRC) $(SCN_SRC) $(HAR_SRC))
-HDRS     := $(wildcard lib/*.h harness/*.h)
+HDRS     := $(wildcard lib/*.h lib/*/*.h harness/*.h)
 
 .PHONY: all check sanitize bench clean deps unit integration shellcheck static
 
