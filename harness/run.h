@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* run.h - one scenario, end to end: layers, mount, engine, detectors, verdict. */
+/* run.h - a run of variants, and one variant under supervision. */
 #ifndef UT_RUN_H
 #define UT_RUN_H
 
@@ -29,8 +29,20 @@ extern volatile sig_atomic_t ut_interrupted;
 
 #define UT_DEFAULT_RUNTIME 2.0
 
-/* Run one variant; @r is filled (verdict, histograms, findings) whatever happens. */
+/*
+ * Run one variant under supervision: a runner child does the work, this
+ * process only watches.  @r is filled (verdict, histograms, findings)
+ * whatever the kernel does to the runner.
+ */
 void ut_run_variant(const struct ut_variant *v, const struct ut_run_cfg *cfg,
 		    struct ut_result *r);
+
+struct ut_opts;
+/*
+ * Run every selected variant: KTAP on stdout, results/<run-id>/ on disk.
+ * Returns the exit code (UT_EXIT_*).
+ */
+int ut_run_list(const struct ut_opts *o, const struct ut_variant *sel, int nsel,
+		int argc, char **argv, bool unprivileged);
 
 #endif

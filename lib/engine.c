@@ -170,6 +170,31 @@ static int setup_failure(const struct ut_engine *e)
 	return 0;
 }
 
+int ut_engine_map(struct ut_engine *e, int n)
+{
+	size_t procs = sizeof(*e->sh) + (size_t)n * sizeof(struct ut_proc);
+
+	e->shsize = procs + (size_t)n * sizeof(struct ut_exit);
+	e->sh = mmap(NULL, e->shsize, PROT_READ | PROT_WRITE,
+		     MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (e->sh == MAP_FAILED) {
+		e->sh = NULL;
+		e->ex = NULL;
+		return -errno;
+	}
+	e->ex = (struct ut_exit *)((char *)e->sh + procs);
+	e->sh->nproc = n;
+	return 0;
+}
+
+void ut_engine_unmap(struct ut_engine *e)
+{
+	if (e->sh)
+		munmap(e->sh, e->shsize);
+	e->sh = NULL;
+	e->ex = NULL;
+}
+
 int ut_engine_start(struct ut_engine *e, double setup_s)
 {
 	int n = e->nworkers + e->nmutators, pfd[2], err;
@@ -177,20 +202,16 @@ int ut_engine_start(struct ut_engine *e, double setup_s)
 	double end;
 
 	e->barrier_w = -1;
-	e->shsize = sizeof(*e->sh) + (size_t)n * sizeof(struct ut_proc);
-	e->sh = mmap(NULL, e->shsize, PROT_READ | PROT_WRITE,
-		     MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	if (e->sh == MAP_FAILED) {
-		e->sh = NULL;
-		return -errno;
-	}
-	e->ex = calloc(n, sizeof(*e->ex));
-	if (!e->ex || pipe2(pfd, O_CLOEXEC) < 0) {
-		err = e->ex ? -errno : -ENOMEM;
+	if (e->sh && e->sh->nproc != n)
+		return -EINVAL;
+	e->borrowed = e->sh != NULL;
+	if (!e->borrowed && (err = ut_engine_map(e, n)))
+		return err;
+	if (pipe2(pfd, O_CLOEXEC) < 0) {
+		err = -errno;
 		ut_engine_free(e);
 		return err;
 	}
-	e->sh->nproc = n;
 	e->pgid = 0;
 	fflush(NULL);
 	for (int i = 0; i < n; i++) {
@@ -300,9 +321,8 @@ void ut_engine_free(struct ut_engine *e)
 	if (e->barrier_w >= 0)
 		close(e->barrier_w);
 	e->barrier_w = -1;
-	if (e->sh)
-		munmap(e->sh, e->shsize);
+	if (!e->borrowed)
+		ut_engine_unmap(e);
 	e->sh = NULL;
-	free(e->ex);
 	e->ex = NULL;
 }

@@ -55,7 +55,8 @@ struct ut_engine {
 	size_t shsize;
 	pid_t pgid;
 	int barrier_w;			/* closing it releases the barrier */
-	struct ut_exit *ex;		/* per process */
+	struct ut_exit *ex;		/* per process, in the same mapping */
+	bool borrowed;			/* the mapping is the caller's */
 };
 
 /* Number of ops in a role's table (ends at .name == NULL). */
@@ -63,7 +64,15 @@ int ut_nops(const struct ut_op *ops);
 const struct ut_op *ut_role_ops(const struct ut_scenario *sc, int role);
 
 /*
- * Fork all processes and wait (at most @setup_s seconds) until each is at
+ * Shared memory for @n processes, their exit records included.  The
+ * supervisor maps it before the runner forks, so the heartbeats, traces,
+ * histograms and exits outlive a runner the kernel kills.  0 or -errno.
+ */
+int ut_engine_map(struct ut_engine *e, int n);
+void ut_engine_unmap(struct ut_engine *e);
+
+/*
+ * Fork all processes (into the mapping of ut_engine_map(), or a new one) and wait (at most @setup_s seconds) until each is at
  * the barrier.  0, or -errno with no process left behind.
  */
 int ut_engine_start(struct ut_engine *e, double setup_s);
@@ -78,7 +87,7 @@ void ut_engine_stop(struct ut_engine *e);
 int ut_engine_reap(struct ut_engine *e, double bound_s);
 /* SIGKILL every unreaped process (and the group), marking them as ours. */
 void ut_engine_kill(struct ut_engine *e);
-/* Unmap and forget; unreaped processes are left to init. */
+/* Forget (unmap unless borrowed); unreaped processes are left to init. */
 void ut_engine_free(struct ut_engine *e);
 
 /* Process slot @i's pid, or -1. */

@@ -274,7 +274,7 @@ START_TEST(test_sigkill_leaves_nothing)
 	p = run_undertow_ex(argv, &o);
 	unsetenv("UT_TEST_TAG");
 	ck_assert_msg(p.term_sig == SIGKILL, "not killed: %s", proc_desc(&p));
-	/* Workers and FUSE servers follow their parent (PDEATHSIG). */
+	/* Runners, workers and FUSE servers follow their parent (PDEATHSIG). */
 	for (double end = it_now() + 3; tagged_procs(tag) && it_now() < end;)
 		usleep(50 * 1000);
 	ck_assert_int_eq(tagged_procs(tag), 0);

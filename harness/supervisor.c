@@ -1,0 +1,315 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * supervisor.c - one scenario, seen from the process that must report it.
+ * It never touches a layer or the overlay: it forks a runner (runner.c)
+ * for that, watches its steps and its processes' heartbeats, bounds every
+ * wait, and turns whatever happened (the runner's reports, the kernel's
+ * log, a runner killed or wedged by the kernel) into the verdict.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+
+#include "runctl.h"
+#include "trace.h"
+#include "watchdog.h"
+
+volatile sig_atomic_t ut_interrupted;
+
+#define POLL_MS		20
+#define KILL_BOUND_S	3.0	/* after SIGKILL, before a runner is abandoned */
+
+struct sup {
+	const struct ut_variant *v;
+	const struct ut_run_cfg *cfg;
+	struct ut_result *r;
+	struct ut_engine e;
+	struct ut_runctl *ctl;
+	struct ut_runner_fate fate;
+	struct ut_det_ctx c;
+	double runtime;
+	int msgfd;
+	char *buf;
+	size_t len;
+};
+
+static void fill_settings(struct sup *S)
+{
+	const struct ut_run_cfg *c = S->cfg;
+	const struct ut_variant *v = S->v;
+	struct ut_result *r = S->r;
+
+	snprintf(r->name, sizeof(r->name), "%s", v->sc->name);
+	snprintf(r->variant, sizeof(r->variant), "%s", v->label);
+	snprintf(r->backend, sizeof(r->backend), "%s", ut_backend_name(v->be.kind));
+	if (v->be.kind == UT_BACKEND_PATH)
+		snprintf(r->backend_spec, sizeof(r->backend_spec), "path:%s%s%s", v->be.lower,
+			 v->be.upper[0] ? "," : "", v->be.upper);
+	else
+		snprintf(r->backend_spec, sizeof(r->backend_spec), "%s", r->backend);
+	snprintf(r->optset, sizeof(r->optset), "%s", v->set->name);
+	r->seed = c->seed;
+	r->workers = c->workers;
+	r->mutators = v->sc->mutators[0].name ? c->mutators : 0;
+	r->runtime_s = S->runtime;
+	r->hang_timeout_s = c->hang_timeout;
+	snprintf(r->replay, sizeof(r->replay),
+		 "%s run -s %llu -t %g -w %d -m %d --hang-timeout %g -b '%s' -o '%s' %s", c->self,
+		 (unsigned long long)c->seed, S->runtime, c->workers, r->mutators,
+		 c->hang_timeout, r->backend_spec, r->optset, v->sc->name);
+}
+
+/* Shared memory for the runner's step and its processes' slots. */
+static int map_shared(struct sup *S)
+{
+	S->ctl = mmap(NULL, sizeof(*S->ctl), PROT_READ | PROT_WRITE,
+		      MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (S->ctl == MAP_FAILED) {
+		S->ctl = NULL;
+		return -errno;
+	}
+	S->e.sc = S->v->sc;
+	S->e.nworkers = S->cfg->workers;
+	S->e.nmutators = S->r->mutators;
+	S->e.seed = S->cfg->seed;
+	S->e.barrier_w = -1;
+	return ut_engine_map(&S->e, S->e.nworkers + S->e.nmutators);
+}
+
+static void runner_child(struct sup *S, int pfd[2], pid_t parent)
+{
+	close(pfd[0]);
+	/* The supervisor's death (even SIGKILL) takes the runner along. */
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (getppid() != parent)
+		_exit(3);
+	ut_runner_main(S->v, S->cfg, S->ctl, &S->e, pfd[1], S->runtime);
+}
+
+static int fork_runner(struct sup *S)
+{
+	pid_t parent = getpid();
+	int pfd[2];
+
+	if (pipe2(pfd, O_CLOEXEC) < 0)
+		return -errno;
+	fflush(NULL);
+	S->fate.pid = fork();
+	if (S->fate.pid < 0) {
+		close(pfd[0]);
+		close(pfd[1]);
+		return -errno;
+	}
+	if (S->fate.pid == 0)
+		runner_child(S, pfd, parent);
+	close(pfd[1]);
+	S->msgfd = pfd[0];
+	fcntl(S->msgfd, F_SETFL, O_NONBLOCK);
+	return 0;
+}
+
+/* What the runner and its unreaped processes are doing, for the finding. */
+static void describe_stuck(struct sup *S)
+{
+	size_t n = 0;
+
+	ut_task_describe(S->fate.pid, S->fate.stack, sizeof(S->fate.stack));
+	n = strlen(S->fate.stack);
+	for (int i = 0; S->e.sh && i < S->e.sh->nproc && n + 64 < sizeof(S->fate.stack); i++) {
+		pid_t pid = S->e.sh->proc[i].pid;
+		char who[64];
+
+		if (pid <= 0 || S->e.ex[i].reaped || ut_task_state(pid) == '?')
+			continue;
+		ut_proc_name(&S->e, i, who, sizeof(who));
+		n += snprintf(S->fate.stack + n, sizeof(S->fate.stack) - n, "\n%s: ", who);
+		ut_task_describe(pid, S->fate.stack + n, sizeof(S->fate.stack) - n);
+		n += strlen(S->fate.stack + n);
+	}
+}
+
+static bool reap_runner(struct sup *S, double bound_s)
+{
+	double end = ut_now() + bound_s;
+
+	do {
+		if (waitpid(S->fate.pid, &S->fate.status, WNOHANG) == S->fate.pid)
+			return S->fate.reaped = true;
+		ut_sleep(0.01);
+	} while (ut_now() < end);
+	return false;
+}
+
+/* A runner past its step's bound: record it, kill it, abandon it if it stays. */
+static void runner_stuck(struct sup *S, double now)
+{
+	S->fate.stuck = true;
+	S->fate.step_s = now - S->ctl->step_t0;
+	describe_stuck(S);
+	S->fate.killed_by_us = true;
+	kill(S->fate.pid, SIGKILL);
+	if (S->e.pgid > 0)
+		kill(-S->e.pgid, SIGKILL);
+	if (!reap_runner(S, KILL_BOUND_S)) {
+		S->fate.abandoned = true;
+		S->fate.state = ut_task_state(S->fate.pid);
+	}
+}
+
+/* Until the runner exits, or outlives its step: every wait here is bounded. */
+static void watch(struct sup *S)
+{
+	for (;;) {
+		struct pollfd p = { .fd = S->msgfd, .events = POLLIN };
+		int step;
+		double now;
+
+		poll(&p, 1, POLL_MS);
+		ut_msg_recv(S->msgfd, S->r, S->c.snap, &S->buf, &S->len);
+		step = __atomic_load_n(&S->ctl->step, __ATOMIC_ACQUIRE);
+		S->fate.step = ut_step_name(step);
+		if (reap_runner(S, 0))
+			break;
+		now = ut_now();
+		if (step == UT_STEP_RUN && ut_detect_tick(&S->c, now))
+			S->ctl->hang = 1;
+		if (ut_interrupted)
+			S->ctl->stop = 1;
+		if (now - S->ctl->step_t0 > ut_step_bound(step, S->cfg, S->runtime)) {
+			runner_stuck(S, now);
+			break;
+		}
+	}
+	/* Whatever it sent before it ended is still in the pipe. */
+	ut_msg_recv(S->msgfd, S->r, S->c.snap, &S->buf, &S->len);
+	S->fate.procs_reaped = S->ctl->procs_reaped;
+	S->r->duration_s = S->ctl->duration_s;
+}
+
+/* Sum per-process histograms into the result; no locks were needed. */
+static void sum_hists(struct sup *S)
+{
+	const struct ut_scenario *sc = S->v->sc;
+	struct ut_result *r = S->r;
+
+	r->nops = ut_nops(sc->workers);
+	r->nmuts = S->e.nmutators ? ut_nops(sc->mutators) : 0;
+	for (int k = 0; k < r->nops; k++)
+		r->ops[k].name = sc->workers[k].name;
+	for (int k = 0; k < r->nmuts; k++)
+		r->muts[k].name = sc->mutators[k].name;
+	for (int i = 0; i < S->e.sh->nproc; i++) {
+		const struct ut_proc *p = &S->e.sh->proc[i];
+		struct ut_hist *h = p->role == UT_MUTATOR ? r->muts : r->ops;
+		int n = p->role == UT_MUTATOR ? r->nmuts : r->nops;
+
+		for (int k = 0; k < n; k++)
+			for (int b = 0; b < UT_NBUCKET; b++) {
+				h[k].ret[b] += p->hist[k][b];
+				h[k].calls += p->hist[k][b];
+			}
+	}
+}
+
+/*
+ * Debian builds with BUG_ON_DATA_CORRUPTION: "Busy inodes after unmount"
+ * becomes a kernel BUG in the umount that follows.  When the kernel
+ * reported a leak and then killed the runner, its dying words (BUG, oops,
+ * taint D) are the leak's consequence, not a crash of their own.
+ */
+static void leak_consequence(struct sup *S)
+{
+	struct ut_findings *f = &S->r->findings;
+	bool leaked = false;
+
+	if (!S->fate.reaped || S->fate.killed_by_us || !WIFSIGNALED(S->fate.status))
+		return;
+	for (int i = 0; i < f->n; i++) {
+		bool kernel = !strncmp(f->v[i].detail, "kernel", 6);
+
+		if (f->v[i].kind == UT_LEAK && kernel)
+			leaked = true;
+		else if (leaked && f->v[i].kind == UT_CRASH && kernel)
+			f->v[i].kind = UT_LEAK;
+	}
+}
+
+static void set_reason(struct ut_result *r)
+{
+	const struct ut_finding *f;
+	const char *nl;
+
+	r->verdict = ut_findings_verdict(&r->findings, UT_PASS);
+	/* A missing feature with nothing worse found is a skip. */
+	if (r->verdict == UT_PASS && ut_findings_first(&r->findings, UT_SKIP))
+		r->verdict = UT_SKIP;
+	f = ut_findings_first(&r->findings, r->verdict);
+	if (!f)
+		return;
+	nl = strchr(f->detail, '\n');
+	snprintf(r->reason, sizeof(r->reason), "%.*s",
+		 nl ? (int)(nl - f->detail) : (int)strlen(f->detail), f->detail);
+}
+
+static void supervise(struct sup *S)
+{
+	int err = map_shared(S);
+
+	if (!err) {
+		S->c.extra = S->ctl->extra;
+		S->ctl->step_t0 = ut_now();
+		err = fork_runner(S);
+	}
+	if (err) {
+		ut_finding_add(&S->r->findings, UT_BROKEN, "starting the runner: %s",
+			       strerror(-err));
+		S->c.runner = NULL;
+		return;
+	}
+	watch(S);
+	close(S->msgfd);
+	if (S->e.sh)
+		sum_hists(S);
+}
+
+void ut_run_variant(const struct ut_variant *v, const struct ut_run_cfg *cfg,
+		    struct ut_result *r)
+{
+	const struct ut_scenario *sc = v->sc;
+	struct sup S = { .v = v, .cfg = cfg, .r = r, .msgfd = -1 };
+	json_t *procs;
+
+	S.runtime = cfg->time_s ? cfg->time_s : sc->runtime_s ? sc->runtime_s : UT_DEFAULT_RUNTIME;
+	memset(r, 0, sizeof(*r));
+	fill_settings(&S);
+	S.c = (struct ut_det_ctx){ .sc = sc, .r = r, .snap = json_object(), .kmsg = json_array(),
+				   .e = &S.e, .runner = &S.fate, .hang_timeout = cfg->hang_timeout,
+				   .sysrq = cfg->sysrq, .kmemleak = cfg->kmemleak };
+	ut_detect_before(&S.c, UT_DET_SUPERVISOR);
+	supervise(&S);
+	S.c.interrupted = ut_interrupted;
+	ut_detect_after(&S.c, UT_DET_SUPERVISOR);
+	leak_consequence(&S);
+	if (ut_interrupted)	/* a cut-short run proves nothing either way */
+		ut_finding_add(&r->findings, UT_SKIP, "interrupted after %.1f s of %g",
+			       r->duration_s, S.runtime);
+	procs = S.e.sh ? ut_trace_procs(&S.e) : json_array();
+	r->extra = json_pack("{s:o, s:o, s:o}", "procs", procs, "snapshots", S.c.snap,
+			     "kmsg", S.c.kmsg);
+	json_object_set_new(r->extra, "runner", json_pack("{s:i, s:s, s:b}", "pid",
+			    (int)S.fate.pid, "last_step", S.fate.step ? S.fate.step : "none",
+			    "abandoned", S.fate.abandoned));
+	set_reason(r);
+	ut_engine_unmap(&S.e);
+	if (S.ctl)
+		munmap(S.ctl, sizeof(*S.ctl));
+	free(S.buf);
+}

@@ -1,0 +1,71 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * det_kmsg.c - the kernel log since the scenario's marker: crash, hang and
+ * leak records become findings, and every kernel line is kept as evidence.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "detector.h"
+#include "kmsg.h"
+
+#define KMSG_KEEP	500	/* kernel records kept as evidence */
+
+static void *kmsg_before(struct ut_det_ctx *c)
+{
+	struct ut_kmsg *k = calloc(1, sizeof(*k));
+
+	if (!k || ut_kmsg_open(k)) {
+		free(k);
+		ut_finding_add(&c->r->findings, UT_PASS,
+			       "/dev/kmsg unreadable: kernel log not checked");
+		return NULL;
+	}
+	ut_kmsg_mark("start %s seed=%llu", c->sc->name, (unsigned long long)c->r->seed);
+	return k;
+}
+
+static void on_record(const struct ut_kmsg_rec *rec, enum ut_kmsg_class cls,
+		      const char *why, void *arg)
+{
+	static const enum ut_verdict kind[] = {
+		[UT_KM_CRASH] = UT_CRASH, [UT_KM_HANG] = UT_HANG, [UT_KM_LEAK] = UT_LEAK,
+	};
+	struct ut_det_ctx *c = arg;
+	int pid;
+
+	/* Evidence: kernel records and ours, not the runner's drop_caches notes. */
+	if ((rec->facility == 0 || strstr(rec->msg, "undertow")) &&
+	    !strstr(rec->msg, "): drop_caches: ") && json_array_size(c->kmsg) < KMSG_KEEP)
+		json_array_append_new(c->kmsg, json_stringn(rec->msg, rec->len));
+	if (cls == UT_KM_NONE)
+		return;
+	pid = ut_kmsg_task_pid(rec);
+	if (pid > 0 && !ut_det_is_ours(c, pid)) {
+		ut_finding_add(&c->r->findings, UT_PASS, "kernel: %.*s [not an undertow task]",
+			       (int)rec->len, rec->msg);
+		return;
+	}
+	ut_finding_add(&c->r->findings, kind[cls], "kernel: %.*s [%s]",
+		       (int)rec->len, rec->msg, why);
+}
+
+static void kmsg_after(struct ut_det_ctx *c, void *state)
+{
+	struct ut_kmsg *k = state;
+
+	if (!k)
+		return;
+	if (ut_kmsg_drain(k, on_record, c) < 0)
+		ut_finding_add(&c->r->findings, UT_PASS, "kernel log unreadable");
+	if (k->lost)
+		ut_finding_add(&c->r->findings, UT_PASS,
+			       "kernel log overwritten: %d records lost", k->lost);
+	ut_kmsg_close(k);
+	free(k);
+}
+
+const struct ut_detector ut_det_kmsg = {
+	.name = "kmsg", .side = UT_DET_SUPERVISOR,
+	.before = kmsg_before, .after = kmsg_after,
+};
