@@ -16,5 +16,6 @@ Suite *fusefs_suite(void);
 Suite *matrix_suite(void);
 Suite *uring_suite(void);
 Suite *diff_suite(void);
+Suite *supervise_suite(void);
 
 #endif
