@@ -12,7 +12,7 @@ static const struct {
 	[UT_STEP_LAYERS] = { "layers", 60 },	/* mkfs on loop devices, FUSE start */
 	[UT_STEP_SEED] = { "seed", 30 },
 	[UT_STEP_MOUNT] = { "mount", 30 },
-	[UT_STEP_PREPARE] = { "prepare", 30 },
+	[UT_STEP_PREPARE] = { "prepare", 10 },	/* root dirfds, a few handles */
 	[UT_STEP_START] = { "start", 20 },	/* engine set-up bound is 10 */
 	[UT_STEP_RUN] = { "run", 10 },		/* + the run time */
 };

@@ -86,11 +86,19 @@ static int map_shared(struct sup *S)
 
 static void runner_child(struct sup *S, int pfd[2], pid_t parent)
 {
+	int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+
 	close(pfd[0]);
 	/* The supervisor's death (even SIGKILL) takes the runner along. */
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	if (getppid() != parent)
 		_exit(3);
+	/*
+	 * An abandoned runner may live on in D state: it must not hold the
+	 * caller's stdout or stderr open, or whoever reads them never sees EOF.
+	 */
+	for (int fd = 0; null >= 0 && fd <= 2; fd++)
+		dup2(null, fd);
 	ut_runner_main(S->v, S->cfg, S->ctl, &S->e, pfd[1], S->runtime);
 }
 
@@ -158,6 +166,13 @@ static void runner_stuck(struct sup *S, double now)
 	kill(S->fate.pid, SIGKILL);
 	if (S->e.pgid > 0)
 		kill(-S->e.pgid, SIGKILL);
+	/*
+	 * A task killed while its FUSE request is in flight waits for the
+	 * answer; our FUSE servers' death aborts their connections.
+	 */
+	for (int i = 0; i < UT_DET_PIDS; i++)
+		if (S->ctl->extra[i] > 0)
+			kill(S->ctl->extra[i], SIGKILL);
 	if (!reap_runner(S, KILL_BOUND_S)) {
 		S->fate.abandoned = true;
 		S->fate.state = ut_task_state(S->fate.pid);

@@ -312,6 +312,54 @@ START_TEST(test_sigkill_leaves_nothing)
 }
 END_TEST
 
+/*
+ * The runner itself stuck in the kernel (its prepare() looks up a name
+ * our FUSE lower never answers): the supervisor bounds the step, records
+ * hang with the runner's stack and step, kills it, checks the kernel's
+ * health and runs the next scenario.
+ */
+#define RUNNER_STALL_BOUND_S	30.0	/* prepare bound 10 + hang 3, kill, probe */
+
+START_TEST(test_runner_stall)
+{
+	char *res = it_mkdtemp("runstall"), *dir, why[1024], *d;
+	char *argv[] = { "run", "--results", res, "-t", "1", "--hang-timeout", "3",
+			 "selftest-runner-stall", "upper-unlink-underneath", NULL };
+	struct proc_out p = run_undertow(argv, 90);
+	json_t *run, *j, *n;
+
+	ck_assert_msg(p.exit_code == 1, "%s", proc_desc(&p));
+	ck_assert_msg(p.elapsed_s < RUNNER_STALL_BOUND_S, "took %.1f s", p.elapsed_s);
+	fprintf(stderr, "test_runner_stall: run ended %.1f s after start\n", p.elapsed_s);
+	ck_assert_msg(strstr(p.out, "not ok 1 selftest-runner-stall # HANG: runner (pid "),
+		      "%s", p.out);
+	ck_assert_msg(strstr(p.out, "stuck in step prepare for "), "%s", p.out);
+	ck_assert_msg(strstr(p.out, "# kernel health after selftest-runner-stall: "), "%s", p.out);
+	ck_assert_msg(strstr(p.out, "ok 2 upper-unlink-underneath\n"), "%s", p.out);
+	dir = it_latest_run(res, why, sizeof(why));
+	ck_assert_msg(dir, "%s", why);
+	j = scen_json(dir, "selftest-runner-stall");
+	ck_assert_str_eq(verdict(j), "hang");
+	d = details(j, "hang");
+	ck_assert_msg(strstr(d, "request_wait_answer") && strstr(d, "ovl_lookup"), "%s", d);
+	ck_assert_str_eq(json_string_value(json_object_get(json_object_get(j, "runner"),
+			 "last_step")), "prepare");
+	n = scen_json(dir, "upper-unlink-underneath");
+	ck_assert_str_eq(verdict(n), "pass");
+	run = it_json_at(dir, "run.json", why, sizeof(why));
+	ck_assert_msg(run, "%s", why);
+	ck_assert(json_is_true(json_object_get(run, "complete")));
+	ck_assert_int_eq(json_array_size(json_object_get(run, "scenarios")), 2);
+	json_decref(run);
+	json_decref(j);
+	json_decref(n);
+	free(d);
+	free(dir);
+	free(res);
+	proc_out_free(&p);
+}
+END_TEST
+
 Suite *detectors_suite(void)
 {
 	Suite *s = suite_create("detectors");
@@ -322,6 +370,7 @@ Suite *detectors_suite(void)
 	tcase_add_test(tc, test_clean_run_quiet);
 	tcase_add_test(tc, test_sysrq_and_hung_task);
 	tcase_add_test(tc, test_sigkill_leaves_nothing);
+	tcase_add_test(tc, test_runner_stall);
 	suite_add_tcase(s, tc);
 	return s;
 }
