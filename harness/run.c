@@ -529,10 +529,7 @@ static bool is_ours(const struct scen *s, int pid)
 	for (int i = 0; s->e.sh && i < s->e.sh->nproc; i++)
 		if (s->e.sh->proc[i].pid == pid)
 			return true;
-	for (int i = 0; i < UT_MAX_LOWER; i++)
-		if (s->lay.fuse_pid[i] == pid)
-			return true;
-	return false;
+	return ut_layers_owns_pid(&s->lay, pid);
 }
 
 static void on_kmsg(const struct ut_kmsg_rec *rec, enum ut_kmsg_class cls,
@@ -675,12 +672,8 @@ static void fill_settings(struct scen *s, double runtime)
 
 	snprintf(r->name, sizeof(r->name), "%s", s->sc->name);
 	snprintf(r->variant, sizeof(r->variant), "%s", s->v->label);
-	snprintf(r->backend, sizeof(r->backend), "%s", ut_backend_name(s->v->be.kind));
-	if (s->v->be.kind == UT_BACKEND_PATH)
-		snprintf(r->backend_spec, sizeof(r->backend_spec), "path:%s%s%s", s->v->be.lower,
-			 s->v->be.upper[0] ? "," : "", s->v->be.upper);
-	else
-		snprintf(r->backend_spec, sizeof(r->backend_spec), "%s", r->backend);
+	snprintf(r->backend, sizeof(r->backend), "%s", ut_backend_name(&s->v->be));
+	ut_backend_spec_str(&s->v->be, r->backend_spec, sizeof(r->backend_spec));
 	snprintf(r->optset, sizeof(r->optset), "%s", s->v->set->name);
 	r->seed = c->seed;
 	r->workers = c->workers;
@@ -716,22 +709,14 @@ static void set_reason(struct ut_result *r)
  */
 static int unprivileged_ok(struct scen *s, char *why, size_t sz)
 {
-	enum ut_backend b = s->v->be.kind;
 	size_t n = strlen(s->opts);
 
 	if (s->sc->needs_root) {
 		snprintf(why, sz, "needs real root (not in a user namespace)");
 		return -EPERM;
 	}
-	if (b == UT_BACKEND_EXT4 || b == UT_BACKEND_XFS || b == UT_BACKEND_BTRFS) {
-		snprintf(why, sz, "%s backend needs real root (loop devices)", ut_backend_name(b));
+	if (ut_backend_usable(&s->v->be, true, why, sz))
 		return -EPERM;
-	}
-	if (b == UT_BACKEND_FUSE && access("/dev/fuse", R_OK | W_OK)) {
-		snprintf(why, sz, "fuse backend: /dev/fuse: %s (mode 0666 lets users mount FUSE)",
-			 strerror(errno));
-		return -EPERM;
-	}
 	if (!strstr(s->opts, "userxattr") &&
 	    snprintf(s->opts + n, sizeof(s->opts) - n, "%suserxattr", n ? "," : "") >=
 	    (int)(sizeof(s->opts) - n)) {

@@ -22,7 +22,7 @@
 
 static char base[64];
 static struct ut_layers lay;
-static const struct ut_backend_spec tmpfs = { .kind = UT_BACKEND_TMPFS };
+static const struct ut_backend_spec tmpfs = { .ops = NULL };	/* the default */
 
 static void make_layers(int nlower, bool upper)
 {
