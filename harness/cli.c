@@ -131,30 +131,25 @@ static int bad(char *err, size_t sz, const char *what, const char *val)
 	return -1;
 }
 
-/* -b NAME[,NAME...]; path:LOWER[,UPPER] is one backend, commas and all. */
+/* -b NAME[,NAME...]; NAME:ARG (path:LOWER[,UPPER]) takes the rest, commas and all. */
 static int add_backends(struct ut_opts *o, const char *arg, char *err, size_t sz)
 {
 	struct ut_backend_spec spec;
 	char why[256], word[64];
 
-	if (!strncmp(arg, "path:", 5)) {
-		if (ut_backend_parse(arg, &spec, why, sizeof(why)))
-			return bad(err, sz, why, arg);
-		o->backends[o->nbackends++] = arg;
-		return 0;
-	}
 	for (const char *p = arg; *p;) {
-		const char *end = strchr(p, ',');
-		int len = end ? (int)(end - p) : (int)strlen(p);
+		const char *end = strchr(p, ','), *colon = strchr(p, ':');
+		bool rest = colon && (!end || colon < end);
+		int len = end && !rest ? (int)(end - p) : (int)strlen(p);
 
 		snprintf(word, sizeof(word), "%.*s", len, p);
-		if (ut_backend_parse(word, &spec, why, sizeof(why)))
+		if (ut_backend_parse(rest ? p : word, &spec, why, sizeof(why)))
 			return bad(err, sz, why, arg);
 		if (o->nbackends == UT_MAX_CHOICES)
 			return bad(err, sz, "too many backends", arg);
-		/* The names are static strings: keep a pointer to ours. */
-		o->backends[o->nbackends++] = ut_backend_name(spec.kind);
-		p = end ? end + 1 : p + len;
+		/* Names are static strings; NAME:ARG points into argv. */
+		o->backends[o->nbackends++] = rest ? p : ut_backend_name(&spec);
+		p = end && !rest ? end + 1 : p + len;
 	}
 	return 0;
 }

@@ -168,7 +168,7 @@ static const struct ut_optset *optset_for(const char *word)
 static int variants_for(const struct ut_opts *o, const struct ut_scenario *const *sc, int nsc,
 			struct ut_variant *out, int max, char *err, size_t sz)
 {
-	struct ut_backend_spec be[UT_MAX_CHOICES] = { { .kind = UT_BACKEND_TMPFS } };
+	struct ut_backend_spec be[UT_MAX_CHOICES] = { { .ops = NULL } };	/* the default */
 	const struct ut_optset *sets[UT_MAX_CHOICES] = { ut_optset_find("default") };
 	int nbe = o->nbackends ? o->nbackends : 1, nsets = o->noptsets ? o->noptsets : 1, n;
 

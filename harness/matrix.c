@@ -6,16 +6,18 @@
 #include "matrix.h"
 
 #define QUICK_EVERY 3	/* quick: a scenario takes one column in three */
+#define MAX_COLUMNS 256	/* backends x option sets */
 
 static void name_variant(struct ut_variant *v)
 {
 	bool dflt = !strcmp(v->set->name, "default");
 	/* The backend a scenario demands is its plain run too. */
-	bool own = v->sc->backend && !strcmp(v->sc->backend, ut_backend_name(v->be.kind));
+	bool own = v->sc->backend && !strcmp(v->sc->backend, ut_backend_name(&v->be));
+	bool plain = ut_backend_caps(&v->be) & UT_BE_DEFAULT;
 
-	snprintf(v->label, sizeof(v->label), "%s%s%s", ut_backend_name(v->be.kind),
+	snprintf(v->label, sizeof(v->label), "%s%s%s", ut_backend_name(&v->be),
 		 dflt ? "" : ",", dflt ? "" : v->set->name);
-	if ((v->be.kind == UT_BACKEND_TMPFS || own) && dflt)
+	if ((plain || own) && dflt)
 		snprintf(v->name, sizeof(v->name), "%s", v->sc->name);
 	else
 		snprintf(v->name, sizeof(v->name), "%s@%s", v->sc->name, v->label);
@@ -27,6 +29,15 @@ static bool seen(const struct ut_variant *out, int n, const struct ut_variant *v
 		if (!strcmp(out[i].name, v->name))
 			return true;
 	return false;
+}
+
+/* The backend @sc names; the default if it names none we have. */
+static void needed_backend(const struct ut_scenario *sc, struct ut_backend_spec *be)
+{
+	char why[256];
+
+	if (ut_backend_parse(sc->backend, be, why, sizeof(why)))
+		memset(be, 0, sizeof(*be));
 }
 
 int ut_matrix_expand(const struct ut_scenario *const *sc, int nsc,
@@ -43,12 +54,8 @@ int ut_matrix_expand(const struct ut_scenario *const *sc, int nsc,
 
 				v->sc = sc[i];
 				v->be = be[b];
-				if (sc[i]->backend) {	/* it needs that one */
-					memset(&v->be, 0, sizeof(v->be));
-					for (int k = 0; k < UT_NBACKEND; k++)
-						if (!strcmp(ut_backend_name(k), sc[i]->backend))
-							v->be.kind = k;
-				}
+				if (sc[i]->backend)	/* it needs that one */
+					needed_backend(sc[i], &v->be);
 				v->set = sets[s];
 				name_variant(v);
 				if (!seen(out, n, v))
@@ -57,18 +64,21 @@ int ut_matrix_expand(const struct ut_scenario *const *sc, int nsc,
 	return n;
 }
 
-/* The columns of the full matrix: (backend, set) pairs, path excluded. */
-static int columns(struct ut_backend_spec *be, const struct ut_optset **set, int max)
+/*
+ * The columns of the full matrix: (backend, set) pairs, leaving out the
+ * backends that need the user's own paths.
+ */
+static int columns(const struct ut_backend **be, const struct ut_optset **set, int max)
 {
-	int nsets, n = 0;
+	int nsets, nbe, n = 0;
 	const struct ut_optset *all = ut_optsets(&nsets);
+	const struct ut_backend *const *bes = ut_backends(&nbe);
 
-	for (int b = 0; b < UT_NBACKEND; b++) {
-		if (b == UT_BACKEND_PATH)
+	for (int b = 0; b < nbe; b++) {
+		if (bes[b]->caps & UT_BE_USER_PATHS)
 			continue;
 		for (int s = 0; s < nsets && n < max; s++, n++) {
-			memset(&be[n], 0, sizeof(be[n]));
-			be[n].kind = b;
+			be[n] = bes[b];
 			set[n] = &all[s];
 		}
 	}
@@ -78,9 +88,9 @@ static int columns(struct ut_backend_spec *be, const struct ut_optset **set, int
 int ut_matrix_preset(const char *preset, const struct ut_scenario *const *sc, int nsc,
 		     struct ut_variant *out, int max)
 {
-	struct ut_backend_spec be[UT_NBACKEND * 32];
-	const struct ut_optset *set[UT_NBACKEND * 32];
-	int ncol = columns(be, set, UT_NBACKEND * 32), n = 0;
+	const struct ut_backend *be[MAX_COLUMNS];
+	const struct ut_optset *set[MAX_COLUMNS];
+	int ncol = columns(be, set, MAX_COLUMNS), n = 0;
 	bool quick = !strcmp(preset, "quick");
 
 	if (!quick && strcmp(preset, "full"))
@@ -88,7 +98,8 @@ int ut_matrix_preset(const char *preset, const struct ut_scenario *const *sc, in
 	for (int i = 0; i < nsc; i++)
 		for (int c = 0; c < ncol && n < max; c++) {
 			bool dflt = !strcmp(set[c]->name, "default");
-			bool tmpfs = be[c].kind == UT_BACKEND_TMPFS;
+			bool tmpfs = be[c]->caps & UT_BE_DEFAULT;
+			struct ut_backend_spec spec = { .ops = be[c] };
 			struct ut_variant v;
 
 			/* Quick: the plain run, every option set on tmpfs, every
@@ -97,7 +108,7 @@ int ut_matrix_preset(const char *preset, const struct ut_scenario *const *sc, in
 			if (quick && !(tmpfs && dflt) &&
 			    ((i + c) % QUICK_EVERY || !(tmpfs || dflt)))
 				continue;
-			if (ut_matrix_expand(&sc[i], 1, &be[c], 1, &set[c], 1, &v, 1) &&
+			if (ut_matrix_expand(&sc[i], 1, &spec, 1, &set[c], 1, &v, 1) &&
 			    !seen(out, n, &v))
 				out[n++] = v;
 		}

@@ -31,7 +31,8 @@ int ut_matrix_expand(const struct ut_scenario *const *sc, int nsc,
 		     const struct ut_optset *const *sets, int nsets,
 		     struct ut_variant *out, int max);
 /*
- * The presets.  "full": every backend but path x every set.  "quick": each
+ * The presets.  "full": every backend but those in the user's own paths
+ * (UT_BE_USER_PATHS) x every set.  "quick": each
  * scenario on tmpfs with the default set, plus a third of the other
  * (backend, set) columns per scenario, rotating so that every column is
  * covered by several scenarios.  -1 for an unknown preset name.

@@ -34,7 +34,9 @@ struct ut_runctl {
 	volatile int stop;		/* supervisor: interrupted: stop now */
 	volatile int procs_reaped;	/* runner: its processes are all accounted for */
 	volatile double duration_s;	/* runner: how long the ops ran */
-	volatile pid_t extra[UT_DET_PIDS];	/* runner: FUSE servers */
+	volatile int lay_ready;		/* runner: @lay holds its layers */
+	/* runner: a copy of its layers, for the supervisor to abort them */
+	struct ut_layers lay;
 };
 
 const char *ut_step_name(int step);

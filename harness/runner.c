@@ -146,23 +146,6 @@ static int prepare(struct runner *R)
 	return R->v->sc->prepare(&c);
 }
 
-/* TEMP until the backend tables land: loop devices and /dev/fuse. */
-static int backend_usable(const struct ut_backend_spec *be, char *why, size_t sz)
-{
-	enum ut_backend b = be->kind;
-
-	if (b == UT_BACKEND_EXT4 || b == UT_BACKEND_XFS || b == UT_BACKEND_BTRFS) {
-		snprintf(why, sz, "%s backend needs real root (loop devices)", ut_backend_name(b));
-		return -EPERM;
-	}
-	if (b == UT_BACKEND_FUSE && access("/dev/fuse", R_OK | W_OK)) {
-		snprintf(why, sz, "fuse backend: /dev/fuse: %s (mode 0666 lets users mount FUSE)",
-			 strerror(errno));
-		return -EPERM;
-	}
-	return 0;
-}
-
 /*
  * In a user namespace overlay needs userxattr (trusted.* is out of reach);
  * backends and scenarios that need real root cannot run.
@@ -170,15 +153,13 @@ static int backend_usable(const struct ut_backend_spec *be, char *why, size_t sz
 static int unprivileged_ok(struct runner *R, char *why, size_t sz)
 {
 	size_t n = strlen(R->opts);
-	int err;
 
 	if (R->v->sc->needs_root) {
 		snprintf(why, sz, "needs real root (not in a user namespace)");
 		return -EPERM;
 	}
-	err = backend_usable(&R->v->be, why, sz);
-	if (err)
-		return err;
+	if (ut_backend_usable(&R->v->be, true, why, sz))
+		return -EPERM;
 	if (!strstr(R->opts, "userxattr") &&
 	    snprintf(R->opts + n, sizeof(R->opts) - n, "%suserxattr", n ? "," : "") >=
 	    (int)(sizeof(R->opts) - n)) {
@@ -223,8 +204,10 @@ static bool set_up(struct runner *R)
 	snprintf(dir, sizeof(dir), "%s/%02d-%s", R->cfg->root, R->cfg->index, sc->name);
 	err = ut_layers_make(&R->lay, dir, sc->lowers + R->v->set->extra_lowers, !sc->no_upper,
 			     R->v->set->dataonly, &R->v->be, why, sizeof(why));
-	for (int i = 0; i < UT_MAX_LOWER && i < UT_DET_PIDS; i++)
-		R->ctl->extra[i] = R->lay.fuse_pid[i];
+	if (!err) {	/* the supervisor may abort them, or ask whose pid is whose */
+		R->ctl->lay = R->lay;
+		__atomic_store_n(&R->ctl->lay_ready, 1, __ATOMIC_RELEASE);
+	}
 	if (err == -EOPNOTSUPP) {
 		ut_finding_add(&R->r.findings, UT_SKIP, "%s", why);
 		return false;

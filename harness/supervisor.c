@@ -49,12 +49,8 @@ static void fill_settings(struct sup *S)
 
 	snprintf(r->name, sizeof(r->name), "%s", v->sc->name);
 	snprintf(r->variant, sizeof(r->variant), "%s", v->label);
-	snprintf(r->backend, sizeof(r->backend), "%s", ut_backend_name(v->be.kind));
-	if (v->be.kind == UT_BACKEND_PATH)
-		snprintf(r->backend_spec, sizeof(r->backend_spec), "path:%s%s%s", v->be.lower,
-			 v->be.upper[0] ? "," : "", v->be.upper);
-	else
-		snprintf(r->backend_spec, sizeof(r->backend_spec), "%s", r->backend);
+	snprintf(r->backend, sizeof(r->backend), "%s", ut_backend_name(&v->be));
+	ut_backend_spec_str(&v->be, r->backend_spec, sizeof(r->backend_spec));
 	snprintf(r->optset, sizeof(r->optset), "%s", v->set->name);
 	r->seed = c->seed;
 	r->workers = c->workers;
@@ -168,11 +164,10 @@ static void runner_stuck(struct sup *S, double now)
 		kill(-S->e.pgid, SIGKILL);
 	/*
 	 * A task killed while its FUSE request is in flight waits for the
-	 * answer; our FUSE servers' death aborts their connections.
+	 * answer: abort our FUSE lowers' connections (fusectl, no layer path).
 	 */
-	for (int i = 0; i < UT_DET_PIDS; i++)
-		if (S->ctl->extra[i] > 0)
-			kill(S->ctl->extra[i], SIGKILL);
+	if (__atomic_load_n(&S->ctl->lay_ready, __ATOMIC_ACQUIRE))
+		ut_layers_abort(&S->ctl->lay);
 	if (!reap_runner(S, KILL_BOUND_S)) {
 		S->fate.abandoned = true;
 		S->fate.state = ut_task_state(S->fate.pid);
@@ -279,7 +274,7 @@ static void supervise(struct sup *S)
 	int err = map_shared(S);
 
 	if (!err) {
-		S->c.extra = S->ctl->extra;
+		S->c.lay = &S->ctl->lay;	/* a copy: only whose pid is whose */
 		S->ctl->step_t0 = ut_now();
 		err = fork_runner(S);
 	}

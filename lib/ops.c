@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* ops.c - the *at() ops scenarios are declared from.  Each returns 0 (or a
  * count) or -errno, and records what it touched in the trace ring. */
-#include <dirent.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
@@ -13,10 +12,9 @@
 #include <sys/sysmacros.h>
 #include <sys/xattr.h>
 
+#include "dents.h"
 #include "ops.h"
 
-#define DENTS_BUF	4096
-#define DENTS_MAX_READS	64	/* bounds one directory read */
 #define RMTREE_DEPTH	16
 
 static const char payload[64] = "undertow was here: a write that copies up\n";
@@ -216,27 +214,19 @@ int ut_op_whiteout(struct ut_ctx *c, const struct ut_op *op)
 	return UT_RET(mknodat(dfd, ut_pick(c, op), S_IFCHR | 0, makedev(0, 0)));
 }
 
+static int count_one(int fd, const char *name, unsigned char type, void *arg)
+{
+	(void)fd, (void)name, (void)type;
+	++*(int *)arg;
+	return 0;
+}
+
 /* Read a whole directory from its current offset; entries or -errno. */
 static int read_dir(int fd)
 {
-	char buf[DENTS_BUF] __attribute__((aligned(8)));
-	int n = 0;
+	int n = 0, err = ut_dents_each(fd, count_one, &n);
 
-	for (int i = 0; i < DENTS_MAX_READS; i++) {
-		long r = syscall(SYS_getdents64, fd, buf, sizeof(buf));
-
-		if (r < 0)
-			return -errno;
-		if (r == 0)
-			break;
-		for (long off = 0; off < r;) {
-			struct dirent64 *d = (struct dirent64 *)(buf + off);
-
-			off += d->d_reclen;
-			n++;
-		}
-	}
-	return n;
+	return err ? err : n;
 }
 
 int ut_op_getdents(struct ut_ctx *c, const struct ut_op *op)
@@ -261,30 +251,33 @@ int ut_op_readdir(struct ut_ctx *c, const struct ut_op *op)
 	return r;
 }
 
+struct stat_walk {
+	int n, err;	/* entries stat'ed, first failure */
+};
+
+static int stat_one(int fd, const char *name, unsigned char type, void *arg)
+{
+	struct stat_walk *w = arg;
+	struct stat st;
+
+	(void)type;
+	if (ut_dent_is_dot(name))
+		return 0;
+	if (fstatat(fd, name, &st, AT_SYMLINK_NOFOLLOW) < 0 && !w->err)
+		w->err = -errno;
+	w->n++;
+	return 0;
+}
+
 /* fstatat every entry of a directory fd: the first failure, else count. */
 static int stat_entries(int fd)
 {
-	char buf[DENTS_BUF] __attribute__((aligned(8)));
-	int n = 0, err = 0;
+	struct stat_walk w = { 0 };
+	int err = ut_dents_each(fd, stat_one, &w);
 
-	for (int i = 0; i < DENTS_MAX_READS; i++) {
-		long r = syscall(SYS_getdents64, fd, buf, sizeof(buf));
-
-		if (r <= 0)
-			return r < 0 ? -errno : (err ? err : n);
-		for (long off = 0; off < r;) {
-			struct dirent64 *d = (struct dirent64 *)(buf + off);
-			struct stat st;
-
-			off += d->d_reclen;
-			if (!strcmp(d->d_name, ".") || !strcmp(d->d_name, ".."))
-				continue;
-			if (fstatat(fd, d->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 && !err)
-				err = -errno;
-			n++;
-		}
-	}
-	return err ? err : n;
+	if (err)
+		return err;
+	return w.err ? w.err : w.n;
 }
 
 int ut_op_walk(struct ut_ctx *c, const struct ut_op *op)
@@ -300,10 +293,20 @@ int ut_op_walk(struct ut_ctx *c, const struct ut_op *op)
 	return r;
 }
 
+static int rm_one(int fd, const char *name, unsigned char type, void *arg)
+{
+	int err;
+
+	(void)type;
+	if (ut_dent_is_dot(name))
+		return 0;
+	err = ut_rmtree_at(fd, name, *(int *)arg);
+	return err == -ENOENT ? 0 : err;	/* raced with another mutator */
+}
+
 int ut_rmtree_at(int dirfd, const char *name, int depth)
 {
-	char buf[DENTS_BUF] __attribute__((aligned(8)));
-	int fd, err = 0;
+	int fd, err, below = depth - 1;
 
 	if (!unlinkat(dirfd, name, 0))
 		return 0;
@@ -314,23 +317,7 @@ int ut_rmtree_at(int dirfd, const char *name, int depth)
 	fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
-	for (int i = 0; i < DENTS_MAX_READS && !err; i++) {
-		long r = syscall(SYS_getdents64, fd, buf, sizeof(buf));
-
-		if (r <= 0) {
-			err = r < 0 ? -errno : 0;
-			break;
-		}
-		for (long off = 0; off < r && !err;) {
-			struct dirent64 *d = (struct dirent64 *)(buf + off);
-
-			off += d->d_reclen;
-			if (strcmp(d->d_name, ".") && strcmp(d->d_name, ".."))
-				err = ut_rmtree_at(fd, d->d_name, depth - 1);
-			if (err == -ENOENT)	/* raced with another mutator */
-				err = 0;
-		}
-	}
+	err = ut_dents_each(fd, rm_one, &below);
 	close(fd);
 	if (err)
 		return err;

@@ -3,7 +3,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,7 +10,10 @@
 #include <sys/wait.h>
 
 #include "engine.h"
+#include "reap.h"
 #include "spawn.h"
+
+#define KILL_BOUND_S	2.0	/* after SIGKILL: a child in D state is left behind */
 
 bool ut_have_prog(const char *prog)
 {
@@ -67,7 +69,7 @@ int ut_run_cmd(char *const argv[], double timeout_s, char *err, size_t sz)
 {
 	double end = ut_now() + timeout_s;
 	size_t used = 0;
-	int pfd[2], st;
+	int pfd[2], st, r;
 	pid_t pid;
 
 	err[0] = '\0';
@@ -89,8 +91,7 @@ int ut_run_cmd(char *const argv[], double timeout_s, char *err, size_t sz)
 		ssize_t n;
 
 		if (left <= 0 || poll(&p, 1, (int)(left * 1000) + 1) == 0) {
-			kill(pid, SIGKILL);
-			waitpid(pid, &st, 0);
+			ut_reap_or_kill(pid, 0, KILL_BOUND_S, NULL);
 			close(pfd[0]);
 			return -ETIMEDOUT;
 		}
@@ -107,13 +108,10 @@ int ut_run_cmd(char *const argv[], double timeout_s, char *err, size_t sz)
 	}
 	close(pfd[0]);
 	/* stderr closed: the exit follows at once, but stay bounded anyway. */
-	while (waitpid(pid, &st, WNOHANG) == 0) {
-		if (ut_now() > end) {
-			kill(pid, SIGKILL);
-			waitpid(pid, &st, 0);
-			return -ETIMEDOUT;
-		}
-		ut_sleep(0.005);
+	r = ut_reap_within(pid, end > ut_now() ? end - ut_now() : 0, &st);
+	if (r <= 0) {
+		ut_reap_or_kill(pid, 0, KILL_BOUND_S, NULL);
+		return r ? r : -ETIMEDOUT;
 	}
 	for (char *nl; (nl = strchr(err, '\n')) && nl[1] == '\0';)
 		*nl = '\0';

@@ -28,7 +28,6 @@
 enum ut_det_side { UT_DET_SUPERVISOR, UT_DET_RUNNER };
 
 #define UT_DET_MAX	16
-#define UT_DET_PIDS	(UT_MAX_LOWER + 2)
 
 /* How the runner ended, as the supervisor saw it. */
 struct ut_runner_fate {
@@ -49,9 +48,9 @@ struct ut_det_ctx {
 	json_t *snap;			/* the result's "snapshots" */
 	json_t *kmsg;			/* kernel records kept as evidence */
 	const struct ut_engine *e;	/* shared memory; e->sh NULL before fork */
-	struct ut_layers *lay;		/* runner side only */
+	/* runner: its layers; supervisor: the runner's copy, to name pids */
+	struct ut_layers *lay;
 	const struct ut_runner_fate *runner;	/* supervisor side only */
-	const volatile pid_t *extra;	/* other processes of ours (FUSE servers) */
 	double hang_timeout;
 	bool sysrq, kmemleak;
 	/* What happened so far, for detectors that must not judge a stuck run. */

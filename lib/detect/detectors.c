@@ -77,8 +77,5 @@ bool ut_det_is_ours(const struct ut_det_ctx *c, pid_t pid)
 	for (int i = 0; c->e && c->e->sh && i < c->e->sh->nproc; i++)
 		if (c->e->sh->proc[i].pid == pid)
 			return true;
-	for (int i = 0; c->extra && i < UT_DET_PIDS; i++)
-		if (c->extra[i] > 0 && c->extra[i] == pid)
-			return true;
-	return false;
+	return c->lay && c->lay->ops && ut_layers_owns_pid(c->lay, pid);
 }

@@ -108,7 +108,7 @@ int main(int argc, char **argv)
 		return 4;
 	}
 	snprintf(sub, sizeof(sub), "%s/s", dir);
-	if (ut_layers_make(&lay, sub, 1, true, false, &(struct ut_backend_spec){ .kind = UT_BACKEND_TMPFS }, why, sizeof(why))) {
+	if (ut_layers_make(&lay, sub, 1, true, false, &(struct ut_backend_spec){ .ops = NULL }, why, sizeof(why))) {
 		fprintf(stderr, "bench: %s\n", why);
 		return 1;
 	}

@@ -1,12 +1,22 @@
 // SPDX-License-Identifier: GPL-2.0
-/* test_core.c - PRNG, errno names, KTAP lines, verdict precedence. */
+/* test_core.c - PRNG, errno names, KTAP lines, verdict precedence, dents, reap. */
 #include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 
+#include "dents.h"
+#include "engine.h"
 #include "errname.h"
 #include "ktap.h"
+#include "ops.h"
 #include "prng.h"
+#include "reap.h"
 #include "slab.h"
 #include "suites.h"
 #include "verdict.h"
@@ -189,6 +199,70 @@ START_TEST(slab_judgement)
 }
 END_TEST
 
+static int count_or_stop(int fd, const char *name, unsigned char type, void *arg)
+{
+	int *n = arg;
+
+	(void)fd, (void)type;
+	if (!strcmp(name, "stop-here") && n[1])
+		return -ECANCELED;
+	n[0] += !ut_dent_is_dot(name);
+	return 0;
+}
+
+/* Every entry once, across several getdents64 buffers; a callback can stop it. */
+START_TEST(dents_walk)
+{
+	char dir[] = "/tmp/ut-dents.XXXXXX", path[64];
+	int fd, n[2] = { 0, 0 };
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	for (int i = 0; i < 300; i++) {
+		snprintf(path, sizeof(path), "%s/a-rather-long-entry-name-%03d", dir, i);
+		ck_assert_int_eq(mkdir(path, 0755), 0);
+	}
+	snprintf(path, sizeof(path), "%s/stop-here", dir);
+	ck_assert_int_eq(mkdir(path, 0755), 0);
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(ut_dents_each(fd, count_or_stop, n), 0);
+	ck_assert_int_eq(n[0], 301);
+	ck_assert_int_eq(lseek(fd, 0, SEEK_SET), 0);
+	n[0] = 0;
+	n[1] = 1;
+	ck_assert_int_eq(ut_dents_each(fd, count_or_stop, n), -ECANCELED);
+	ck_assert_int_lt(n[0], 301);
+	ck_assert_int_eq(ut_dents_each(-1, count_or_stop, n), -EBADF);
+	close(fd);
+	ck_assert_int_eq(ut_rmtree_at(AT_FDCWD, dir, 4), 0);
+}
+END_TEST
+
+/* A child that overstays is killed and reaped within the bound. */
+START_TEST(reap_bounded)
+{
+	pid_t quick = fork(), slow;
+	int st = 0;
+	double t0;
+
+	if (!quick)
+		_exit(3);
+	ck_assert_int_eq(ut_reap_or_kill(quick, 5, 1, &st), 0);
+	ck_assert(WIFEXITED(st) && WEXITSTATUS(st) == 3);
+	slow = fork();
+	if (!slow) {
+		pause();
+		_exit(0);
+	}
+	ck_assert_int_eq(ut_reap_within(slow, 0.05, &st), 0);
+	t0 = ut_now();
+	ck_assert_int_eq(ut_reap_or_kill(slow, 0.1, 2, &st), 0);
+	ck_assert(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL);
+	ck_assert(ut_now() - t0 < 2);
+	ck_assert_int_eq(ut_reap_or_kill(slow, 0, 0, NULL), 0);	/* gone: -ECHILD is fine */
+}
+END_TEST
+
 Suite *core_suite(void)
 {
 	Suite *s = suite_create("core");
@@ -205,6 +279,8 @@ Suite *core_suite(void)
 	tcase_add_test(tc, verdict_precedence);
 	tcase_add_test(tc, verdict_names);
 	tcase_add_test(tc, slab_judgement);
+	tcase_add_test(tc, dents_walk);
+	tcase_add_test(tc, reap_bounded);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -56,21 +56,58 @@ END_TEST
 START_TEST(backend_specs)
 {
 	struct ut_backend_spec b;
-	char why[256];
+	char why[256], str[64];
 
 	ck_assert_int_eq(ut_backend_parse("ext4", &b, why, sizeof(why)), 0);
-	ck_assert_int_eq(b.kind, UT_BACKEND_EXT4);
+	ck_assert_str_eq(ut_backend_name(&b), "ext4");
 	ck_assert_int_eq(ut_backend_parse("path:/tmp", &b, why, sizeof(why)), 0);
-	ck_assert_int_eq(b.kind, UT_BACKEND_PATH);
-	ck_assert_str_eq(b.lower, "/tmp");
-	ck_assert_str_eq(b.upper, "");
+	ck_assert_str_eq(ut_backend_name(&b), "path");
+	ut_backend_spec_str(&b, str, sizeof(str));
+	ck_assert_str_eq(str, "path:/tmp");
 	ck_assert_int_eq(ut_backend_parse("path:/tmp,/var/tmp", &b, why, sizeof(why)), 0);
-	ck_assert_str_eq(b.upper, "/var/tmp");
+	ut_backend_spec_str(&b, str, sizeof(str));
+	ck_assert_str_eq(str, "path:/tmp,/var/tmp");
 	ck_assert_int_eq(ut_backend_parse("path:/nonexistent-x", &b, why, sizeof(why)), -EINVAL);
 	ck_assert_int_eq(ut_backend_parse("path:", &b, why, sizeof(why)), -EINVAL);
 	ck_assert_int_eq(ut_backend_parse("path", &b, why, sizeof(why)), -EINVAL);
 	ck_assert_int_eq(ut_backend_parse("zfs", &b, why, sizeof(why)), -EINVAL);
 	ck_assert_ptr_nonnull(strstr(why, "unknown backend 'zfs'"));
+}
+END_TEST
+
+/* What the harness asks of a backend: its table, capabilities, "-b" form, usability. */
+START_TEST(backend_table)
+{
+	struct ut_backend_spec dflt = { .ops = NULL }, b;
+	const char *const names[] = { "tmpfs", "fuse", "ext4", "xfs", "btrfs", "nested", "path" };
+	int n;
+	const struct ut_backend *const *all = ut_backends(&n);
+	char why[512], str[64];
+
+	ck_assert_int_eq(n, 7);
+	for (int i = 0; i < n; i++)	/* rank order: the matrix's columns */
+		ck_assert_str_eq(all[i]->name, names[i]);
+	ck_assert_str_eq(ut_backend_name(&dflt), "tmpfs");
+	ck_assert_ptr_eq(ut_backend_ops(&dflt), all[0]);
+	ut_backend_spec_str(&dflt, str, sizeof(str));
+	ck_assert_str_eq(str, "tmpfs");
+	ck_assert_uint_eq(ut_backend_caps(&dflt), UT_BE_DEFAULT);
+	ck_assert_int_eq(ut_backend_usable(&dflt, true, why, sizeof(why)), 0);
+	ck_assert_int_eq(ut_backend_parse("xfs", &b, why, sizeof(why)), 0);
+	ck_assert(ut_backend_caps(&b) & UT_BE_NEEDS_ROOT);
+	ck_assert_int_eq(ut_backend_usable(&b, false, why, sizeof(why)), 0);
+	ck_assert_int_eq(ut_backend_usable(&b, true, why, sizeof(why)), -EPERM);
+	ck_assert_str_eq(why, "xfs backend needs real root (loop devices)");
+	ck_assert_int_eq(ut_backend_parse("fuse", &b, why, sizeof(why)), 0);
+	ck_assert_uint_eq(ut_backend_caps(&b), UT_BE_NEEDS_FUSE | UT_BE_REMOTE);
+	ck_assert_int_eq(ut_backend_parse("path:/tmp", &b, why, sizeof(why)), 0);
+	ck_assert_uint_eq(ut_backend_caps(&b), UT_BE_USER_PATHS);
+	/* Only a backend that takes an argument gets one. */
+	ck_assert_int_eq(ut_backend_parse("ext4:/tmp", &b, why, sizeof(why)), -EINVAL);
+	ck_assert_ptr_nonnull(strstr(why, "takes no argument"));
+	ck_assert_int_eq(ut_backend_parse("zfs", &b, why, sizeof(why)), -EINVAL);
+	ck_assert_ptr_nonnull(strstr(why, "(tmpfs, fuse, ext4, xfs, btrfs, nested, "
+				      "path:LOWER[,UPPER])"));
 }
 END_TEST
 
@@ -86,10 +123,14 @@ static int all_scenarios(const struct ut_scenario **sel)
 START_TEST(expand_names)
 {
 	const struct ut_scenario *sc = ut_find("lower-dir-rename"), *fuse = ut_find("selftest-fuse-stall");
-	struct ut_backend_spec be[2] = { { .kind = UT_BACKEND_TMPFS }, { .kind = UT_BACKEND_FUSE } };
+	struct ut_backend_spec be[2];
+	char why[256];
 	const struct ut_optset *sets[2] = { ut_optset_find("default"), ut_optset_find("index") };
-	int n = ut_matrix_expand(&sc, 1, be, 2, sets, 2, va, UT_MAX_VARIANTS);
+	int n;
 
+	ck_assert_int_eq(ut_backend_parse("tmpfs", &be[0], why, sizeof(why)), 0);
+	ck_assert_int_eq(ut_backend_parse("fuse", &be[1], why, sizeof(why)), 0);
+	n = ut_matrix_expand(&sc, 1, be, 2, sets, 2, va, UT_MAX_VARIANTS);
 	ck_assert_int_eq(n, 4);
 	ck_assert_str_eq(va[0].name, "lower-dir-rename");	/* the plain run keeps its name */
 	ck_assert_str_eq(va[1].name, "lower-dir-rename@tmpfs,index");
@@ -98,37 +139,53 @@ START_TEST(expand_names)
 	/* A scenario that needs its backend gets it, once per set. */
 	n = ut_matrix_expand(&fuse, 1, be, 2, sets, 1, va, UT_MAX_VARIANTS);
 	ck_assert_int_eq(n, 1);
-	ck_assert_int_eq(va[0].be.kind, UT_BACKEND_FUSE);
+	ck_assert_str_eq(ut_backend_name(&va[0].be), "fuse");
 }
 END_TEST
+
+/* Position of @be's backend in ut_backends(). */
+static int backend_index(const struct ut_backend_spec *be)
+{
+	int n;
+	const struct ut_backend *const *all = ut_backends(&n);
+
+	for (int i = 0; i < n; i++)
+		if (all[i] == ut_backend_ops(be))
+			return i;
+	return -1;
+}
 
 START_TEST(presets)
 {
 	const struct ut_scenario *sel[256];
-	int nsc = all_scenarios(sel), nq, nf, nsets, cover[UT_NBACKEND][32] = { { 0 } };
+	int nsc = all_scenarios(sel), nq, nf, nsets, nbe, nuser = 0, cover[32][32] = { { 0 } };
 	const struct ut_optset *sets = ut_optsets(&nsets);
+	const struct ut_backend *const *all = ut_backends(&nbe);
+	const struct ut_backend_spec dflt = { .ops = NULL };
+	int tmpfs = backend_index(&dflt);
 
+	for (int b = 0; b < nbe; b++)
+		nuser += !!(all[b]->caps & UT_BE_USER_PATHS);
 	nq = ut_matrix_preset("quick", sel, nsc, va, UT_MAX_VARIANTS);
 	nf = ut_matrix_preset("full", sel, nsc, vb, UT_MAX_VARIANTS);
 	ck_assert_int_eq(ut_matrix_preset("medium", sel, nsc, va, UT_MAX_VARIANTS), -1);
 	ck_assert_int_gt(nq, nsc);
 	ck_assert_int_lt(nq, nf);
-	ck_assert_int_ge(nf, nsc * (UT_NBACKEND - 1) * nsets * 9 / 10);
+	ck_assert_int_ge(nf, nsc * (nbe - nuser) * nsets * 9 / 10);
 	for (int i = 0; i < nq; i++) {
 		bool in_full = false;
 
 		for (int j = 0; j < nf && !in_full; j++)
 			in_full = !strcmp(va[i].name, vb[j].name);
 		ck_assert_msg(in_full, "%s: quick but not full", va[i].name);
-		cover[va[i].be.kind][va[i].set - sets]++;
+		cover[backend_index(&va[i].be)][va[i].set - sets]++;
 	}
 	/* Quick still covers every backend (default set) and every set (tmpfs). */
-	for (int b = 0; b < UT_NBACKEND; b++)
-		if (b != UT_BACKEND_PATH)
-			ck_assert_msg(cover[b][0] >= 2, "%s: %d", ut_backend_name(b), cover[b][0]);
+	for (int b = 0; b < nbe; b++)
+		if (!(all[b]->caps & UT_BE_USER_PATHS))
+			ck_assert_msg(cover[b][0] >= 2, "%s: %d", all[b]->name, cover[b][0]);
 	for (int s = 0; s < nsets; s++)
-		ck_assert_msg(cover[UT_BACKEND_TMPFS][s] >= 2, "%s: %d", sets[s].name,
-			      cover[UT_BACKEND_TMPFS][s]);
+		ck_assert_msg(cover[tmpfs][s] >= 2, "%s: %d", sets[s].name, cover[tmpfs][s]);
 	/* Every scenario's plain run is in quick. */
 	for (int i = 0; i < nsc; i++) {
 		bool found = false;
@@ -177,6 +234,7 @@ Suite *matrix_suite(void)
 	tcase_add_test(tc, opts_merge);
 	tcase_add_test(tc, optsets_named);
 	tcase_add_test(tc, backend_specs);
+	tcase_add_test(tc, backend_table);
 	tcase_add_test(tc, expand_names);
 	tcase_add_test(tc, presets);
 	tcase_add_loop_test(tc, shards_partition, 0, 4);

@@ -4,7 +4,9 @@
  * test_main.c): layers, overlay mounting and its failure reasons, the
  * seed format, and the engine's counting on a real overlay.
  */
+#include <dirent.h>
 #include <errno.h>
+#include <limits.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +15,7 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
+#include <sys/wait.h>
 
 #include "engine.h"
 #include "layers.h"
@@ -22,16 +25,21 @@
 
 static char base[64];
 static struct ut_layers lay;
-static const struct ut_backend_spec tmpfs = { .kind = UT_BACKEND_TMPFS };
+static const struct ut_backend_spec tmpfs = { .ops = NULL };	/* the default */
 
-static void make_layers(int nlower, bool upper)
+static void make_layers_on(int nlower, bool upper, const struct ut_backend_spec *be)
 {
 	char why[256] = "";
 
 	snprintf(base, sizeof(base), "/tmp/ut-mount.XXXXXX");
 	ck_assert_ptr_nonnull(mkdtemp(base));
 	strcat(base, "/s");
-	ck_assert_msg(!ut_layers_make(&lay, base, nlower, upper, false, &tmpfs, why, sizeof(why)), "%s", why);
+	ck_assert_msg(!ut_layers_make(&lay, base, nlower, upper, false, be, why, sizeof(why)), "%s", why);
+}
+
+static void make_layers(int nlower, bool upper)
+{
+	make_layers_on(nlower, upper, &tmpfs);
 }
 
 static void drop_layers(void)
@@ -259,6 +267,71 @@ START_TEST(engine_first_ops_repeat)
 }
 END_TEST
 
+static int count_entries(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	int n = 0;
+
+	while (d && (e = readdir(d)))
+		n += strcmp(e->d_name, ".") && strcmp(e->d_name, "..");
+	if (d)
+		closedir(d);
+	return n;
+}
+
+/* path: the lower lives in our own directory in the user's, removed after. */
+START_TEST(path_layers_in_own_dir)
+{
+	char user[] = "/tmp/ut-user.XXXXXX", keep[64], spec[64], why[256];
+	static struct ut_backend_spec be;
+
+	ck_assert_ptr_nonnull(mkdtemp(user));
+	snprintf(keep, sizeof(keep), "%s/keep", user);
+	ck_assert_int_eq(mkdir(keep, 0755), 0);
+	snprintf(spec, sizeof(spec), "path:%s", user);
+	ck_assert_msg(!ut_backend_parse(spec, &be, why, sizeof(why)), "%s", why);
+	make_layers_on(1, true, &be);
+	ck_assert_int_eq(strncmp(lay.lower[0], user, strlen(user)), 0);
+	ck_assert_int_eq(strncmp(lay.upper, base, strlen(base)), 0);	/* no UPPER: tmpfs */
+	ck_assert_int_eq(count_entries(user), 2);
+	drop_layers();
+	ck_assert_int_eq(count_entries(user), 1);
+	ck_assert_int_eq(rmdir(keep), 0);
+	ck_assert_int_eq(rmdir(user), 0);
+}
+END_TEST
+
+/* A FUSE lower's abort works from a copy of the layers in another process. */
+START_TEST(fuse_abort_from_copy)
+{
+	static struct ut_backend_spec be;
+	static struct ut_layers copy;
+	char why[256], f[PATH_MAX + 8];
+	struct stat st;
+	int status;
+	pid_t pid;
+
+	ck_assert_int_eq(ut_backend_parse("fuse", &be, why, sizeof(why)), 0);
+	make_layers_on(1, true, &be);
+	snprintf(f, sizeof(f), "%s/f", lay.lower[0]);
+	ck_assert_int_eq(mkdir(f, 0755), 0);
+	snprintf(f, sizeof(f), "%s/f", lay.lower_mnt[0]);
+	ck_assert_int_eq(stat(f, &st), 0);
+	ck_assert(!ut_layers_owns_pid(&lay, getpid()));
+	copy = lay;
+	pid = fork();
+	if (!pid) {
+		ut_layers_abort(&copy);
+		_exit(0);
+	}
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert_int_eq(stat(f, &st), -1);
+	ck_assert_int_eq(errno, ENOTCONN);
+	drop_layers();
+}
+END_TEST
+
 Suite *mount_suite(void)
 {
 	Suite *s = suite_create("live");
@@ -272,6 +345,8 @@ Suite *mount_suite(void)
 	tcase_add_test(tc, seed_formats);
 	tcase_add_test(tc, engine_counts_every_op);
 	tcase_add_test(tc, engine_first_ops_repeat);
+	tcase_add_test(tc, path_layers_in_own_dir);
+	tcase_add_test(tc, fuse_abort_from_copy);
 	suite_add_tcase(s, tc);
 	return s;
 }

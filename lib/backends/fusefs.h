@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * fusefs.h - a FUSE passthrough of a backing directory, to be used as an
- * overlayfs lower layer.  FUSE dentries have d_revalidate, so overlay
+ * overlayfs lower layer: the server (fuse_server.c and the fuse_*_ops.c it
+ * serves with) and its supervision as a child process (fuse_supervise.c).  FUSE dentries have d_revalidate, so overlay
  * treats the layer as "remote" and revalidates cached lower dentries; with
  * entry/attr timeouts of 0 every lookup reaches the server, which serves
  * the backing directory as it is now, while other processes change it.
@@ -70,6 +71,12 @@ int ut_fuse_serve(const struct ut_fuse_opts *o);
 pid_t ut_fuse_start(const struct ut_fuse_opts *o);
 
 /*
+ * st_dev of @path by statx(AT_STATX_DONT_SYNC): no FUSE request, so it
+ * cannot hang on a stuck mount.  0 or -errno.
+ */
+int ut_fuse_dev(const char *path, dev_t *dev);
+
+/*
  * Connection number of the FUSE mount at @mountpoint: the minor of its
  * st_dev, which names /sys/fs/fuse/connections/N.  Sends no FUSE request,
  * so it works on a stuck mount.  -EINVAL if it is not a FUSE mount.
@@ -77,7 +84,8 @@ pid_t ut_fuse_start(const struct ut_fuse_opts *o);
 int ut_fuse_conn(const char *mountpoint);
 
 /*
- * Abort connection @conn (write 1 to /sys/fs/fuse/connections/N/abort):
+ * Abort connection @conn (write 1 to /sys/fs/fuse/connections/N/abort,
+ * through ut_write_small()):
  * requests pending at that moment fail with ECONNABORTED, later ones with
  * ENOTCONN, and the server's loop ends.  Mounts fusectl on
  * /sys/fs/fuse/connections first if it isn't mounted.  0 or -errno.
