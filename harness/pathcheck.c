@@ -35,11 +35,8 @@ static int writable_dir(const char *dir)
 
 static int check_layer_dir(const char *d, const char *arg, char *err, size_t sz)
 {
-	int e;
+	int e = writable_dir(d);
 
-	if (strlen(d) >= PATH_MAX - OWN_ROOM)
-		return fail(err, sz, -EINVAL, "-b '%.40s...': path: directory name too long", arg);
-	e = writable_dir(d);
 	if (e) {
 		snprintf(err, sz, "-b '%s': path: %s: %s", arg, d, strerror(-e));
 		return -EINVAL;
@@ -58,7 +55,7 @@ int ut_check_path_spec(const char *arg, struct ut_backend_spec *out, char *err, 
 		return fail(err, sz, -EINVAL, "-b '%s': path: an empty UPPER after the comma", arg);
 	if (spec[0] != '/' || (comma && comma[1] != '/'))
 		return fail(err, sz, -EINVAL, "-b '%s': path: wants absolute directories", arg);
-	if (strlen(spec) >= sizeof(out->lower))
+	if (strlen(spec) >= PATH_MAX - OWN_ROOM)
 		return fail(err, sz, -EINVAL, "-b '%.40s...': path: directory name too long", arg);
 	if (ut_backend_parse(arg, out, why, sizeof(why))) {
 		snprintf(err, sz, "-b '%s': %s", arg, why);
