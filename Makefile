@@ -33,7 +33,7 @@ HAR_SRC  := $(filter-out harness/main.c,$(wildcard harness/*.c))
 UNIT_SRC := $(wildcard tests/unit/*.c)
 INT_SRC  := $(wildcard tests/integration/*.c)
 CORE_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(LIB_SRC) $(SCN_SRC) $(HAR_SRC))
-HDRS     := $(wildcard lib/*.h lib/*/*.h harness/*.h)
+HDRS     := $(wildcard lib/*.h lib/*/*.h harness/*.h tests/*/*.h)
 
 .PHONY: all check sanitize bench clean deps unit integration shellcheck static
 
@@ -85,7 +85,7 @@ $(BUILD)/bench: $(BUILD)/tests/bench/bench.o $(CORE_OBJ)
 	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
 shellcheck:
-	shellcheck -S warning run.sh harness/*.sh harness/bisect tests/kselftest/*.sh .ci/run
+	shellcheck -x -S warning run.sh harness/*.sh harness/bisect tests/kselftest/*.sh .ci/run
 
 clean:
 	rm -rf build undertow
