@@ -31,9 +31,11 @@ LIB_SRC  := $(wildcard lib/*.c lib/*/*.c)
 SCN_SRC  := $(wildcard scenarios/*.c)
 HAR_SRC  := $(filter-out harness/main.c,$(wildcard harness/*.c))
 UNIT_SRC := $(wildcard tests/unit/*.c)
-INT_SRC  := $(wildcard tests/integration/*.c)
+# stallfs.c is a program of its own: the FUSE server of the stalled-path test.
+STALLFS  := tests/integration/stallfs.c
+INT_SRC  := $(filter-out $(STALLFS),$(wildcard tests/integration/*.c))
 CORE_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(LIB_SRC) $(SCN_SRC) $(HAR_SRC))
-HDRS     := $(wildcard lib/*.h lib/*/*.h harness/*.h)
+HDRS     := $(wildcard lib/*.h lib/*/*.h harness/*.h tests/*/*.h)
 
 .PHONY: all check sanitize bench clean deps unit integration shellcheck static
 
@@ -53,8 +55,12 @@ $(BUILD)/%.o: %.c $(HDRS)
 $(BUILD)/unit-tests: $(CORE_OBJ) $(patsubst %.c,$(BUILD)/%.o,$(UNIT_SRC))
 	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) $(CHECK_LIBS)
 
-$(BUILD)/int-tests: $(patsubst %.c,$(BUILD)/%.o,$(INT_SRC)) $(BUILD)/lib/errname.o
+# int-tests runs stallfs from its own directory.
+$(BUILD)/int-tests: $(patsubst %.c,$(BUILD)/%.o,$(INT_SRC)) $(BUILD)/lib/errname.o | $(BUILD)/stallfs
 	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) $(CHECK_LIBS)
+
+$(BUILD)/stallfs: $(BUILD)/$(STALLFS:.c=.o)
+	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
 deps:
 	@./harness/deps.sh
@@ -85,7 +91,7 @@ $(BUILD)/bench: $(BUILD)/tests/bench/bench.o $(CORE_OBJ)
 	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
 shellcheck:
-	shellcheck -S warning run.sh harness/*.sh harness/bisect tests/kselftest/*.sh .ci/run
+	shellcheck -x -S warning run.sh harness/*.sh harness/bisect tests/kselftest/*.sh .ci/run
 
 clean:
 	rm -rf build undertow

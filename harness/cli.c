@@ -11,9 +11,12 @@
 #include "cli.h"
 #include "layers.h"
 #include "optsets.h"
+#include "pathcheck.h"
 
 #define MAX_PROCS	256
 #define MAX_TIME	86400.0
+#define MIN_TIME	0.1	/* -t: below this a scenario barely starts */
+#define MIN_HANG	1.0	/* --hang-timeout: below this every pause is a hang */
 
 void ut_usage(FILE *f)
 {
@@ -23,15 +26,17 @@ void ut_usage(FILE *f)
 	      "       undertow diff [-O FILE.json] RUN_A RUN_B\n"
 	      "       undertow report [-O FILE.html] RUN [RUN_B]\n"
 	      "options:\n"
-	      "  -t, --time SECS          run time per scenario (default: the scenario's, 2-3 s)\n"
+	      "  -t, --time SECS          run time per scenario, 0.1..86400 (default: the\n"
+	      "                           scenario's, 1-2 s)\n"
 	      "  -w, --workers N          worker processes (default: sized to the machine)\n"
 	      "  -m, --mutators N         mutator processes, 0 = layers untouched\n"
 	      "  -s, --seed N             run seed (default: from the clock; printed)\n"
-	      "      --hang-timeout SECS  no progress for this long = hang (default 10)\n"
+	      "      --hang-timeout SECS  no progress for this long = hang, 1..86400 (default 10)\n"
 	      "      --results DIR        results directory (default results/)\n"
 	      "  -b, --backend NAME[,..]  layers on: tmpfs (default), fuse (revalidating lower),\n"
 	      "                           ext4, xfs, btrfs (loop devices), nested, path:LOWER[,UPPER]\n"
-	      "  -o, --ovl-opts SET       an option set (see list) or options \"index=on,xino=off\"\n"
+	      "  -o, --ovl-opts SET       an option set (see README) or options \"index=on,xino=off\"\n"
+	      "                           (never lowerdir, upperdir, workdir, datadir+, source)\n"
 	      "      --matrix quick|full  scenarios x backends x option sets\n"
 	      "      --shard K/N          run the K-th of N deterministic slices\n"
 	      "      --stream PATH|-      also frame each results file onto PATH (the VM runner's\n"
@@ -68,14 +73,14 @@ int ut_default_mutators(void)
 	return n < 1 ? 1 : n > 8 ? 8 : n;
 }
 
-static int parse_secs(const char *s, double *out)
+static int parse_secs(const char *s, double min, double *out)
 {
 	char *end;
 	double v;
 
 	errno = 0;
 	v = strtod(s, &end);
-	if (errno || end == s || *end || !isfinite(v) || v <= 0 || v > MAX_TIME)
+	if (errno || end == s || *end || !isfinite(v) || v < min || v > MAX_TIME)
 		return -1;
 	*out = v;
 	return 0;
@@ -131,26 +136,74 @@ static int bad(char *err, size_t sz, const char *what, const char *val)
 	return -1;
 }
 
+/* At most one path: backend: its variants are all named "@path". */
+static int add_path(struct ut_opts *o, const char *arg, char *err, size_t sz)
+{
+	struct ut_backend_spec spec;
+
+	for (int i = 0; i < o->nbackends; i++)
+		if (!strncmp(o->backends[i], "path:", 5))
+			return bad(err, sz, "-b path: once per run (the variants of two would "
+				   "share a name)", arg);
+	if (ut_check_path_spec(arg, &spec, err, sz))
+		return -1;
+	o->backends[o->nbackends++] = arg;
+	return 0;
+}
+
 /* -b NAME[,NAME...]; NAME:ARG (path:LOWER[,UPPER]) takes the rest, commas and all. */
 static int add_backends(struct ut_opts *o, const char *arg, char *err, size_t sz)
 {
 	struct ut_backend_spec spec;
-	char why[256], word[64];
+	char word[64];
 
-	for (const char *p = arg; *p;) {
+	for (const char *p = arg;;) {
 		const char *end = strchr(p, ','), *colon = strchr(p, ':');
 		bool rest = colon && (!end || colon < end);
 		int len = end && !rest ? (int)(end - p) : (int)strlen(p);
 
-		snprintf(word, sizeof(word), "%.*s", len, p);
-		if (ut_backend_parse(rest ? p : word, &spec, why, sizeof(why)))
-			return bad(err, sz, why, arg);
 		if (o->nbackends == UT_MAX_CHOICES)
 			return bad(err, sz, "too many backends", arg);
+		if (rest && !strncmp(p, "path:", 5))
+			return add_path(o, p, err, sz);
+		snprintf(word, sizeof(word), "%.*s", len, p);
+		if (!len)
+			return bad(err, sz, "-b/--backend: an empty backend name", arg);
+		if (ut_backend_parse(rest ? p : word, &spec, err, sz))
+			return -1;
 		/* Names are static strings; NAME:ARG points into argv. */
 		o->backends[o->nbackends++] = rest ? p : ut_backend_name(&spec);
-		p = end && !rest ? end + 1 : p + len;
+		if (!end || rest)
+			return 0;
+		p = end + 1;
 	}
+}
+
+static int unknown_set(const char *arg, char *err, size_t sz)
+{
+	int n, used;
+	const struct ut_optset *all = ut_optsets(&n);
+
+	used = snprintf(err, sz, "-o/--ovl-opts '%s': not an option set (", arg);
+	for (int i = 0; i < n && used > 0 && (size_t)used < sz; i++)
+		used += snprintf(err + used, sz - used, "%s%s", i ? " " : "", all[i].name);
+	if (used > 0 && (size_t)used < sz)
+		snprintf(err + used, sz - used, ") nor key=value options");
+	return -1;
+}
+
+/* -o: a set's name, or literal options ("index=on", "userxattr,volatile"). */
+static int add_optset(struct ut_opts *o, const char *arg, char *err, size_t sz)
+{
+	if (o->noptsets == UT_MAX_CHOICES)
+		return bad(err, sz, "too many -o/--ovl-opts", arg);
+	if (!ut_optset_find(arg)) {
+		if (!strpbrk(arg, "=,"))
+			return unknown_set(arg, err, sz);
+		if (ut_opts_check(arg, err, sz))
+			return -1;
+	}
+	o->optsets[o->noptsets++] = arg;
 	return 0;
 }
 
@@ -158,8 +211,8 @@ static int parse_opt(int c, const char *arg, struct ut_opts *o, char *err, size_
 {
 	switch (c) {
 	case 't':
-		return parse_secs(arg, &o->time_s) ? bad(err, sz,
-			"-t/--time wants seconds > 0", arg) : 0;
+		return parse_secs(arg, MIN_TIME, &o->time_s) ? bad(err, sz,
+			"-t/--time wants seconds, 0.1..86400", arg) : 0;
 	case 'w':
 		return parse_int(arg, 1, MAX_PROCS, &o->workers) ? bad(err, sz,
 			"-w/--workers wants an integer 1..256", arg) : 0;
@@ -171,28 +224,21 @@ static int parse_opt(int c, const char *arg, struct ut_opts *o, char *err, size_
 		return parse_seed(arg, &o->seed) ? bad(err, sz,
 			"-s/--seed wants an integer 0..2^63-1", arg) : 0;
 	case 'H':
-		return parse_secs(arg, &o->hang_timeout) ? bad(err, sz,
-			"--hang-timeout wants seconds > 0", arg) : 0;
+		return parse_secs(arg, MIN_HANG, &o->hang_timeout) ? bad(err, sz,
+			"--hang-timeout wants seconds, 1..86400", arg) : 0;
 	case 'R':
 		o->results = arg;
-		return 0;
+		return *arg ? 0 : bad(err, sz, "--results wants a directory", arg);
 	case 'S':
 		o->sysrq = true;
 		return 0;
 	case 'b':
 		return add_backends(o, arg, err, sz);
 	case 'o':
-		if (o->noptsets == UT_MAX_CHOICES)
-			return bad(err, sz, "too many -o/--ovl-opts", arg);
-		/* A set's name, or options: "index=on", "userxattr,volatile". */
-		if (!ut_optset_find(arg) && !strpbrk(arg, "=,"))
-			return bad(err, sz, "-o/--ovl-opts wants an option set (see "
-				   "undertow list --help) or key=value options", arg);
-		o->optsets[o->noptsets++] = arg;
-		return 0;
+		return add_optset(o, arg, err, sz);
 	case 'T':
 		o->stream = arg;
-		return 0;
+		return ut_check_stream(arg, err, sz) ? -1 : 0;
 	case 'M':
 		o->matrix = arg;
 		return strcmp(arg, "quick") && strcmp(arg, "full") ?
@@ -316,5 +362,8 @@ int ut_parse_args(int argc, char **argv, struct ut_opts *o, char *err, size_t er
 		}
 		o->replay = o->sel[0];
 	}
+	/* A run that cannot write its results must not start. */
+	if (o->cmd == UT_CMD_RUN || o->cmd == UT_CMD_REPLAY)
+		return ut_check_results_dir(o->results, err, errsz) ? -1 : 0;
 	return 0;
 }

@@ -25,6 +25,7 @@
 #include "layers.h"
 #include "matrix.h"
 #include "optsets.h"
+#include "pathcheck.h"
 #include "userns.h"
 #include "ktap.h"
 #include "registry.h"
@@ -114,6 +115,28 @@ static void install_signals(void)
 static int variants_for(const struct ut_opts *o, const struct ut_scenario *const *sc, int nsc,
 			struct ut_variant *out, int max, char *err, size_t sz);
 
+/* A results file is input like a command line: the same checks apply. */
+static void check_recorded(const char *file, const struct ut_result *rec)
+{
+	struct ut_backend_spec be;
+	char why[512], msg[700];
+
+	why[0] = '\0';
+	if (rec->workers < 1 || rec->workers > 256 || rec->mutators < 0 || rec->mutators > 256)
+		snprintf(why, sizeof(why), "workers %d, mutators %d: out of range 1..256, 0..256",
+			 rec->workers, rec->mutators);
+	else if (!(rec->runtime_s > 0) || rec->runtime_s > 86400)
+		snprintf(why, sizeof(why), "runtime_s %g: out of range", rec->runtime_s);
+	else if (!ut_optset_find(rec->optset))
+		ut_opts_check(rec->optset, why, sizeof(why));
+	if (!why[0] && !strncmp(rec->backend_spec, "path:", 5))
+		ut_check_path_spec(rec->backend_spec, &be, why, sizeof(why));
+	if (!why[0])
+		return;
+	snprintf(msg, sizeof(msg), "%s: %s", file, why);
+	die_usage(msg);
+}
+
 static int cmd_replay(struct ut_opts *o, int argc, char **argv)
 {
 	static struct ut_variant v;
@@ -130,6 +153,7 @@ static int cmd_replay(struct ut_opts *o, int argc, char **argv)
 			 o->replay, rec.name);
 		die_usage(why);
 	}
+	check_recorded(o->replay, &rec);
 	o->seed = rec.seed;
 	o->workers = rec.workers;
 	o->mutators = rec.mutators;

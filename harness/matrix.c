@@ -8,19 +8,36 @@
 #define QUICK_EVERY 3	/* quick: a scenario takes one column in three */
 #define MAX_COLUMNS 256	/* backends x option sets */
 
+#define SAFE_CHARS "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._,=+-"
+
+void ut_label_safe(char *s)
+{
+	if (!*s) {
+		strcpy(s, "_");
+		return;
+	}
+	for (char *p = s; *p; p++)
+		if (!strchr(SAFE_CHARS, *p) || (p == s && *p == '.'))
+			*p = '_';
+}
+
 static void name_variant(struct ut_variant *v)
 {
 	bool dflt = !strcmp(v->set->name, "default");
 	/* The backend a scenario demands is its plain run too. */
 	bool own = v->sc->backend && !strcmp(v->sc->backend, ut_backend_name(&v->be));
 	bool plain = ut_backend_caps(&v->be) & UT_BE_DEFAULT;
+	char scn[sizeof(v->name) - sizeof(v->label)];	/* "scn@label" fits */
 
 	snprintf(v->label, sizeof(v->label), "%s%s%s", ut_backend_name(&v->be),
 		 dflt ? "" : ",", dflt ? "" : v->set->name);
+	ut_label_safe(v->label);
+	snprintf(scn, sizeof(scn), "%s", v->sc->name);
+	ut_label_safe(scn);
 	if ((plain || own) && dflt)
-		snprintf(v->name, sizeof(v->name), "%s", v->sc->name);
+		snprintf(v->name, sizeof(v->name), "%s", scn);
 	else
-		snprintf(v->name, sizeof(v->name), "%s@%s", v->sc->name, v->label);
+		snprintf(v->name, sizeof(v->name), "%s@%s", scn, v->label);
 }
 
 static bool seen(const struct ut_variant *out, int n, const struct ut_variant *v)

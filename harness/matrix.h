@@ -22,6 +22,16 @@ struct ut_variant {
 #define UT_MAX_VARIANTS 4096
 
 /*
+ * Variant names are file names: results go to "<name>.json".  A label
+ * (scenario name, backend + option set) is made safe in place: every byte
+ * outside [A-Za-z0-9._,=+-] becomes '_' ('/' above all, and '@', which
+ * separates the scenario from its label), and a leading '.' becomes '_', so
+ * no name is ".", "..", hidden, or empty ("" becomes "_").  Option strings
+ * that pass ut_opts_check() come through unchanged.
+ */
+void ut_label_safe(char *s);
+
+/*
  * Every scenario x backend x set, in that order, into @out (at most @max).
  * A scenario that names its backend runs on that one only, once per set.
  * Returns the count.

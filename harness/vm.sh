@@ -35,6 +35,9 @@ overlay_ko=
 args=()
 
 die() { echo "vm.sh: $*" >&2; exit 2; }
+ut_me=vm.sh
+# shellcheck source=harness/lib.sh
+. "$top/harness/lib.sh"
 say() { [ -t 2 ] && printf '\r\033[K%s' "$*" >&2; }
 
 while [ $# -gt 0 ]; do
@@ -57,31 +60,6 @@ done
 [ -n "$modules" ] && [ ! -d "$modules" ] && die "--modules $modules: no such directory"
 [ -n "$overlay_ko" ] && [ ! -f "$overlay_ko" ] && die "--overlay-ko $overlay_ko: no such file"
 
-need() {
-	command -v "$1" >/dev/null 2>&1 && return 0
-	[ "$(id -u)" -eq 0 ] || die "$1 missing: apt-get install -y $2"
-	apt-get install -y -q "$2" >/dev/null 2>&1 || { apt-get update -q >/dev/null 2>&1;
-		apt-get install -y -q "$2" >/dev/null 2>&1; } || die "apt-get install -y $2 failed"
-}
-
-# The Debian package of kernel $1 ("" = the current linux-image-amd64).
-resolve_pkg() {
-	local v=$1 p
-	if [ -z "$v" ]; then
-		apt-cache depends linux-image-amd64 2>/dev/null |
-			awk '/Depends: linux-image-[0-9]/ { print $2; exit }'
-		return
-	fi
-	for p in "linux-image-$v-amd64" "linux-image-$v+deb12-amd64"; do
-		apt-cache show "$p" >/dev/null 2>&1 && { echo "$p"; return; }
-	done
-	# An upstream version: the package whose Version starts with it.
-	for p in $(apt-cache search --names-only "^linux-image-${v%.*}\.[0-9.+a-z-]*-amd64$" |
-		   awk '{ print $1 }' | grep -v -e cloud -e -rt-); do
-		apt-cache show "$p" 2>/dev/null | grep -q "^Version: $v-" && { echo "$p"; return; }
-	done
-}
-
 # vmlinux out of vmlinuz: the ELF inside the xz (6.1) or zstd (6.12)
 # payload, for a PVH boot.  The decompressors complain about the bytes after
 # the payload; what counts is an ELF out.
@@ -100,7 +78,7 @@ extract_vmlinux() {
 # Fetch and unpack kernel $1 once; prints its cache directory.
 prepare_debian_kernel() {
 	local pkg rel kd
-	pkg=$(resolve_pkg "$1")
+	pkg=$(kernel_image_pkg "$1")
 	[ -n "$pkg" ] || die "no Debian kernel package for '${1:-current}'"
 	rel=${pkg#linux-image-}
 	kd=$cache/kernels/$rel
@@ -108,8 +86,7 @@ prepare_debian_kernel() {
 		mkdir -p "$cache/debs" "$kd"
 		if ! ls "$cache/debs/${pkg}_"*.deb >/dev/null 2>&1; then
 			say "fetching $pkg"
-			(cd "$cache/debs" && apt-get download "$pkg" >/dev/null 2>&1) ||
-				die "apt-get download $pkg failed"
+			apt_download "$cache/debs" "$pkg"
 		fi
 		rm -rf "$kd/root"
 		dpkg-deb -x "$(ls "$cache/debs/${pkg}_"*.deb | head -n 1)" "$kd/root" ||

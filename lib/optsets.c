@@ -117,3 +117,86 @@ int ut_opts_merge(const char *required, const char *incompatible, const char *se
 		return -ENAMETOOLONG;
 	return 0;
 }
+
+/* Keys that say where layers are or what is mounted: undertow sets those. */
+static const char *const plumbing[] = {
+	"lowerdir", "lowerdir+", "upperdir", "workdir", "datadir+", "source",
+};
+
+#define KEY_CHARS "abcdefghijklmnopqrstuvwxyz0123456789_"
+#define VAL_CHARS KEY_CHARS "ABCDEFGHIJKLMNOPQRSTUVWXYZ.:-"
+
+static bool is_plumbing(const char *key, size_t klen)
+{
+	for (size_t i = 0; i < sizeof(plumbing) / sizeof(plumbing[0]); i++)
+		if (strlen(plumbing[i]) == klen && !strncmp(plumbing[i], key, klen))
+			return true;
+	return false;
+}
+
+/* All of @s[0..len) in @chars. */
+static bool only(const char *s, size_t len, const char *chars)
+{
+	for (size_t i = 0; i < len; i++)
+		if (!s[i] || !strchr(chars, s[i]))
+			return false;
+	return true;
+}
+
+/* One "key[=value]" of @all, @len bytes at @p: 0 or -EINVAL with @why. */
+static int check_one(const char *all, const char *p, size_t len, char *why, size_t sz)
+{
+	const char *eq = memchr(p, '=', len);
+	size_t klen = (eq ? eq : p + len) - p;
+	char key[UT_OPTS_MAX + 1], first[UT_OPTS_MAX + 1], val[UT_OPTS_MAX + 1];
+	const struct ut_optset *set;
+
+	snprintf(key, sizeof(key), "%.*s", (int)klen, p);
+	snprintf(val, sizeof(val), "%.*s", eq ? (int)(p + len - eq - 1) : 0, eq ? eq + 1 : "");
+	if (!len) {
+		snprintf(why, sz, "-o '%s': an empty option", all);
+		return -EINVAL;
+	}
+	if (is_plumbing(p, klen)) {
+		snprintf(why, sz, "-o '%s': %s names a layer or mount source; undertow sets "
+			 "those itself (use -b for where layers live)", all, key);
+		return -EINVAL;
+	}
+	if (!klen || !only(p, klen, KEY_CHARS)) {
+		snprintf(why, sz, "-o '%s': '%s' is not an option name (a-z, 0-9, _)", all, key);
+		return -EINVAL;
+	}
+	if (eq && !only(eq + 1, len - klen - 1, VAL_CHARS)) {
+		snprintf(why, sz, "-o '%s': %s's value '%s' is not a plain word (A-Z, a-z, 0-9, "
+			 "_ . : -)", all, key, val);
+		return -EINVAL;
+	}
+	if (strcmp(value_of(all, key, first, sizeof(first)), val)) {
+		snprintf(why, sz, "-o '%s': %s given twice, with two values", all, key);
+		return -EINVAL;
+	}
+	set = eq ? NULL : ut_optset_find(key);
+	if (set && strcmp(set->opts, key)) {
+		snprintf(why, sz, "-o '%s': %s is an option set; give each set its own -o",
+			 all, key);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+int ut_opts_check(const char *opts, char *why, size_t sz)
+{
+	if (strlen(opts) > UT_OPTS_MAX) {
+		snprintf(why, sz, "-o '%.20s...': longer than %d characters", opts, UT_OPTS_MAX);
+		return -EINVAL;
+	}
+	for (const char *p = opts;;) {
+		const char *end = strchr(p, ',');
+		size_t len = end ? (size_t)(end - p) : strlen(p);
+		int err = check_one(opts, p, len, why, sz);
+
+		if (err || !end)
+			return err;
+		p = end + 1;
+	}
+}

@@ -20,6 +20,24 @@ struct ut_optset {
 const struct ut_optset *ut_optsets(int *n);
 const struct ut_optset *ut_optset_find(const char *name);
 
+/* Longest literal option string: its variant label must fit a file name. */
+#define UT_OPTS_MAX 80
+
+/*
+ * Check a literal option string ("xino=off,redirect_dir=on") from the user
+ * or a results file.  Options the kernel may not know are fine (the
+ * variant skips with the kernel's reason); these are not, each -EINVAL
+ * with one line in @why:
+ * - options that name layers or mount plumbing (lowerdir, lowerdir+,
+ *   upperdir, workdir, datadir+, source): undertow owns those;
+ * - an empty option, a key outside [a-z0-9_], a value outside
+ *   [A-Za-z0-9_.:-] (so no paths), a key given twice with two values;
+ * - a bare word naming an option set whose options differ ("index"):
+ *   sets go one per -o;
+ * - more than UT_OPTS_MAX characters.
+ */
+int ut_opts_check(const char *opts, char *why, size_t sz);
+
 /*
  * Merge @set's options with the scenario's @required ones into @out.
  * Required options win; a set that gives a required key another value is

@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 #include <check.h>
 #include <jansson.h>
 
@@ -25,6 +26,7 @@ struct proc_out {
 	bool timed_out;		/* killed by us after the bound */
 	bool reaped;		/* false only if SIGKILL did not end it either */
 	double elapsed_s;
+	pid_t pid;		/* of the child that ran */
 };
 
 struct run_opts {
@@ -33,6 +35,7 @@ struct run_opts {
 	int sig;		/* signal to send after sig_after_s, 0 = none */
 	double sig_after_s;
 	bool exec_argv;		/* run argv[0] (PATH search) with argv, not it_bin */
+	void (*pre_exec)(void);	/* in the child, last thing before exec */
 };
 
 /*
@@ -144,5 +147,7 @@ Suite *kselftest_suite(void);
 Suite *vm_suite(void);
 Suite *report_suite(void);
 Suite *bisect_suite(void);
+Suite *badinput_suite(void);
+Suite *fusepath_suite(void);
 
 #endif

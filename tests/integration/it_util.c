@@ -261,7 +261,8 @@ static void kill_child(pid_t pid, struct proc_out *p)
 }
 
 static void __attribute__((noreturn))
-child_exec(char *const argv[], bool exec_argv, const char *cwd, int out, int err, pid_t parent)
+child_exec(char *const argv[], const struct run_opts *o, const char *cwd, int out, int err,
+	   pid_t parent)
 {
 	char **full;
 	sigset_t none;
@@ -288,7 +289,9 @@ child_exec(char *const argv[], bool exec_argv, const char *cwd, int out, int err
 		dprintf(2, "int-tests: chdir %s: %s\n", cwd, strerror(errno));
 		_exit(127);
 	}
-	if (exec_argv) {
+	if (o->pre_exec)
+		o->pre_exec();
+	if (o->exec_argv) {
 		execvp(argv[0], argv);
 		dprintf(2, "int-tests: exec %s: %s\n", argv[0], strerror(errno));
 		_exit(127);
@@ -330,9 +333,10 @@ struct proc_out run_undertow_ex(char *const argv[], const struct run_opts *o)
 	fflush(NULL);
 	pid = fork();
 	if (pid == 0)
-		child_exec(argv, o->exec_argv, o->cwd ? o->cwd : it_base, po[1], pe[1], parent);
+		child_exec(argv, o, o->cwd ? o->cwd : it_base, po[1], pe[1], parent);
 	if (pid > 0)
 		setpgid(pid, pid);	/* both sides: no window without it */
+	p.pid = pid;
 	close(po[1]);
 	close(pe[1]);
 	if (pid < 0) {

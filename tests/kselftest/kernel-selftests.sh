@@ -32,6 +32,10 @@ set -u
 set -o pipefail
 
 me=kernel-selftests.sh
+# A package that cannot be fetched is exit 1 here, like any failed fetch.
+ut_me=$me ut_fail_exit=1
+# shellcheck source=harness/lib.sh
+. "$(dirname "$0")/../../harness/lib.sh"
 
 die() {
 	echo "$me: $*" >&2
@@ -104,28 +108,11 @@ cached_deb() {
 }
 
 download() {
-	local pkg=$1 tmp t0 rc f
+	local pkg=$1 t0
 
-	tmp=$(mktemp -d "$cache/download.XXXXXX") || die "cannot make a directory in $cache"
-	# apt's sandbox user must be able to write there.
-	if [ "$(id -u)" -eq 0 ] && id _apt >/dev/null 2>&1; then
-		chown _apt "$tmp"
-	fi
 	t0=$(now)
-	echo "$me: apt-get download $pkg into $cache (once, ~140 MB)" >&2
-	(cd "$tmp" && apt-get download "$pkg") >&2
-	rc=$?
-	if [ "$rc" -ne 0 ]; then
-		rm -rf "$tmp"
-		die "'apt-get download $pkg' failed (exit $rc): the kselftest test needs" \
-			"Debian's $pkg package once (~140 MB, then cached in $cache)." \
-			"Is the network up and are the apt sources reachable (apt-get update)?"
-	fi
-	for f in "$tmp"/*.deb; do
-		[ -f "$f" ] || die "apt-get download $pkg left no .deb"
-		mv -f "$f" "$cache/" || die "cannot move $f into $cache"
-	done
-	rmdir "$tmp"
+	echo "$me: $pkg is ~140 MB, downloaded once" >&2
+	apt_download "$cache" "$pkg"
 	echo "$me: downloaded $pkg in $(since "$t0") s" >&2
 }
 

@@ -81,6 +81,21 @@ static const struct {
 	{ { "undertow", "run", "--shard", "1/2x" }, "--shard" },
 	{ { "undertow", "run", "-b", "zfs" }, "unknown backend" },
 	{ { "undertow", "run", "-b", "path:/nonexistent-undertow" }, "not a directory" },
+	{ { "undertow", "run", "-b", "path:tmp" }, "absolute" },
+	{ { "undertow", "run", "-b", "path:/tmp," }, "empty UPPER" },
+	{ { "undertow", "run", "-b", "path:/tmp", "-b", "path:/var/tmp" }, "once per run" },
+	{ { "undertow", "run", "-b", "" }, "empty backend" },
+	{ { "undertow", "run", "-b", "tmpfs," }, "empty backend" },
+	{ { "undertow", "run", "-o", "lowerdir=/etc" }, "lowerdir names a layer" },
+	{ { "undertow", "list", "-o", "index=on,upperdir=/tmp" }, "upperdir names a layer" },
+	{ { "undertow", "run", "-o", "index=on,index=off" }, "given twice" },
+	{ { "undertow", "run", "-t", "0.01" }, "-t/--time" },
+	{ { "undertow", "run", "-t", "1e9" }, "-t/--time" },
+	{ { "undertow", "run", "--hang-timeout", "0.5" }, "--hang-timeout" },
+	{ { "undertow", "run", "--results", "" }, "--results" },
+	{ { "undertow", "run", "--results", "/etc/passwd/r" }, "cannot be written" },
+	{ { "undertow", "replay", "--results", "/etc/passwd", "x.json" }, "cannot be written" },
+	{ { "undertow", "run", "--stream", "/" }, "--stream" },
 };
 
 START_TEST(usage_errors)

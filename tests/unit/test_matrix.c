@@ -1,6 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
-/* test_matrix.c - option-set merging, backend specs, variant expansion and shards. */
+/*
+ * test_matrix.c - option-set merging and checking, backend specs, variant
+ * expansion, safe variant names and shards.
+ */
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "matrix.h"
@@ -225,6 +229,111 @@ START_TEST(shards_partition)
 }
 END_TEST
 
+/* ut_opts_check: what a literal -o may hold. */
+static const struct {
+	const char *opts;
+	const char *says;	/* NULL: accepted */
+} opts_cases[] = {
+	{ "xino=off,redirect_dir=on", NULL },
+	{ "index=on,index=on", NULL },		/* the same value twice is harmless */
+	{ "userxattr,volatile", NULL },		/* sets whose options are their names */
+	{ "uuid=null", NULL },
+	{ "context=system_u:object_r:tmp_t:s0", NULL },
+	{ "nosuchopt=1", NULL },		/* the kernel says no: a skip, not ours */
+	{ "lowerdir=/etc", "lowerdir names a layer" },
+	{ "index=on,lowerdir+=/etc", "lowerdir+ names a layer" },
+	{ "upperdir=/x", "upperdir names" },
+	{ "workdir=/x", "workdir names" },
+	{ "datadir+=/x", "datadir+ names" },
+	{ "source=x", "source names" },
+	{ "index=on,", "an empty option" },
+	{ ",index=on", "an empty option" },
+	{ "=on", "'' is not an option name" },
+	{ "Index=on", "'Index' is not an option name" },
+	{ "redirect_dir=../x", "not a plain word" },
+	{ "xino=o n", "not a plain word" },
+	{ "index=on,index=off", "index given twice" },
+	{ "index,xino=off", "index is an option set" },
+	{ "xino=aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+	  "longer than 80" },
+};
+
+START_TEST(opts_check)
+{
+	char why[256] = "";
+	int rc = ut_opts_check(opts_cases[_i].opts, why, sizeof(why));
+
+	if (!opts_cases[_i].says) {
+		ck_assert_msg(rc == 0, "'%s' refused: %s", opts_cases[_i].opts, why);
+		return;
+	}
+	ck_assert_int_eq(rc, -EINVAL);
+	ck_assert_msg(strstr(why, opts_cases[_i].says), "'%s': '%s' lacks '%s'",
+		      opts_cases[_i].opts, why, opts_cases[_i].says);
+	ck_assert_ptr_null(strchr(why, '\n'));
+}
+END_TEST
+
+static const struct {
+	const char *in, *out;
+} labels[] = {
+	{ "tmpfs,index=on", "tmpfs,index=on" },
+	{ "tmpfs,lowerdir=/etc", "tmpfs,lowerdir=_etc" },
+	{ "a/b/../c", "a_b_.._c" },
+	{ ".", "_" },
+	{ "..", "_." },
+	{ ".hidden", "_hidden" },
+	{ "", "_" },
+	{ "x@y z\t\n*?", "x_y_z____" },
+	{ "caf\xc3\xa9", "caf__" },
+	{ "nested,metacopy+x-y.z", "nested,metacopy+x-y.z" },
+};
+
+START_TEST(label_safe)
+{
+	char buf[64];
+
+	snprintf(buf, sizeof(buf), "%s", labels[_i].in);
+	ut_label_safe(buf);
+	ck_assert_str_eq(buf, labels[_i].out);
+}
+END_TEST
+
+/* A file name of its own in a results directory. */
+static void assert_file_name(const char *name)
+{
+	ck_assert_msg(!strchr(name, '/') && name[0] && name[0] != '.', "'%s'", name);
+	ck_assert_msg(strlen(name) + strlen(".json") <= 255, "'%s' too long", name);
+}
+
+/* Whatever reaches the matrix (a replayed results file, say) names files safely. */
+START_TEST(names_are_file_names)
+{
+	const struct ut_scenario *sel[256], *sc = ut_find("lower-dir-rename");
+	struct ut_backend_spec be;
+	char why[256];
+	const struct ut_optset odd[] = {
+		{ .name = "lowerdir=/etc", .opts = "lowerdir=/etc" },
+		{ .name = "..", .opts = "" },
+		{ .name = "a/b", .opts = "" },
+	};
+	const struct ut_optset *sets[] = { &odd[0], &odd[1], &odd[2] };
+	int nsc = all_scenarios(sel), n;
+
+	ck_assert_int_eq(ut_backend_parse("nested", &be, why, sizeof(why)), 0);
+	n = ut_matrix_expand(&sc, 1, &be, 1, sets, 3, va, UT_MAX_VARIANTS);
+	ck_assert_int_eq(n, 3);
+	ck_assert_str_eq(va[0].name, "lower-dir-rename@nested,lowerdir=_etc");
+	ck_assert_str_eq(va[1].name, "lower-dir-rename@nested,..");
+	ck_assert_str_eq(va[2].name, "lower-dir-rename@nested,a_b");
+	for (int i = 0; i < n; i++)
+		assert_file_name(va[i].name);
+	n = ut_matrix_preset("full", sel, nsc, va, UT_MAX_VARIANTS);
+	for (int i = 0; i < n; i++)
+		assert_file_name(va[i].name);
+}
+END_TEST
+
 Suite *matrix_suite(void)
 {
 	Suite *s = suite_create("matrix");
@@ -238,6 +347,9 @@ Suite *matrix_suite(void)
 	tcase_add_test(tc, expand_names);
 	tcase_add_test(tc, presets);
 	tcase_add_loop_test(tc, shards_partition, 0, 4);
+	tcase_add_loop_test(tc, opts_check, 0, (int)(sizeof(opts_cases) / sizeof(opts_cases[0])));
+	tcase_add_loop_test(tc, label_safe, 0, (int)(sizeof(labels) / sizeof(labels[0])));
+	tcase_add_test(tc, names_are_file_names);
 	suite_add_tcase(s, tc);
 	return s;
 }
