@@ -82,23 +82,6 @@ static int isolate(void)
 	return 0;
 }
 
-static int mkdir_p(const char *path)
-{
-	char buf[PATH_MAX];
-
-	if (snprintf(buf, sizeof(buf), "%s", path) >= (int)sizeof(buf))
-		return -ENAMETOOLONG;
-	for (char *p = buf + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(buf, 0755) < 0 && errno != EEXIST)
-			return -errno;
-		*p = '/';
-	}
-	return mkdir(buf, 0755) < 0 && errno != EEXIST ? -errno : 0;
-}
-
 static void iso_time(char *buf, size_t sz)
 {
 	time_t t = time(NULL);
@@ -106,18 +89,6 @@ static void iso_time(char *buf, size_t sz)
 
 	gmtime_r(&t, &tm);
 	strftime(buf, sz, "%Y-%m-%dT%H:%M:%SZ", &tm);
-}
-
-/* results/latest -> <run-id>, replaced atomically. */
-static void point_latest(const char *results, const char *id)
-{
-	char tmp[PATH_MAX], dst[PATH_MAX];
-
-	snprintf(tmp, sizeof(tmp), "%s/.latest.%d", results, (int)getpid());
-	snprintf(dst, sizeof(dst), "%s/latest", results);
-	unlink(tmp);
-	if (symlink(id, tmp) == 0 && rename(tmp, dst) < 0)
-		unlink(tmp);
 }
 
 static int open_results(struct run_state *st, int argc, char **argv, uint64_t seed)
@@ -132,10 +103,10 @@ static int open_results(struct run_state *st, int argc, char **argv, uint64_t se
 		 ts + 11, ts + 14, ts + 17, (int)getpid());
 	if (snprintf(st->dir, sizeof(st->dir), "%s/%s", st->o->results, id) >= (int)sizeof(st->dir))
 		return -ENAMETOOLONG;
-	err = mkdir_p(st->dir);
+	err = ut_mkdir_p(st->dir);
 	if (err)
 		return err;
-	point_latest(st->o->results, id);
+	ut_point_latest(st->o->results, id);
 	uname(&u);
 	for (int i = 0; i < argc; i++)
 		json_array_append_new(args, json_string(argv[i]));

@@ -17,6 +17,7 @@
 #include "cli.h"
 #include "diff.h"
 #include "report.h"
+#include "rundir.h"
 #include "verdict.h"
 
 #define BAR_W	1000	/* SVG user units; the bar stretches to its cell */
@@ -806,11 +807,32 @@ static void page_free(struct page *pg)
 	free(pg->files);
 }
 
+/* The whole page in memory, then one atomic write: never half a page. */
+static int write_page(struct page *pg, const char *path)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	int err;
+
+	pg->f = open_memstream(&buf, &len);
+	if (!pg->f)
+		return -errno;
+	page(pg);
+	err = ferror(pg->f) ? -EIO : 0;
+	if (fclose(pg->f) && !err)
+		err = -errno;
+	pg->f = NULL;
+	if (!err)
+		err = ut_write_atomic(path, buf, len);
+	free(buf);
+	return err;
+}
+
 int ut_report_main(const char *const *dirs, int n, const char *output, FILE *out, FILE *err)
 {
-	char why[PATH_MAX + 512], path[PATH_MAX + 32], tmp[PATH_MAX + 64];
+	char why[PATH_MAX + 512], path[PATH_MAX + 32];
 	struct page pg = { 0 };
-	int rc = UT_EXIT_USAGE, werr = 0;
+	int rc = UT_EXIT_USAGE, werr;
 
 	for (pg.nrun = 0; pg.nrun < n && pg.nrun < 2; pg.nrun++)
 		if (ut_run_load(dirs[pg.nrun], &pg.run[pg.nrun], why, sizeof(why))) {
@@ -826,24 +848,9 @@ int ut_report_main(const char *const *dirs, int n, const char *output, FILE *out
 		snprintf(path, sizeof(path), "%s", output);
 	else
 		snprintf(path, sizeof(path), "%s/report.html", pg.run[0].dir);
-	/* Through a temp file, like every results file: never half a page. */
-	snprintf(tmp, sizeof(tmp), "%s.tmp.%d", path, (int)getpid());
-	pg.f = fopen(tmp, "we");
-	if (!pg.f) {
-		werr = errno;
-	} else {
-		page(&pg);
-		if (ferror(pg.f))
-			werr = EIO;
-		if (fclose(pg.f) && !werr)
-			werr = errno;
-		if (!werr && rename(tmp, path) < 0)
-			werr = errno;
-		if (werr)
-			unlink(tmp);
-	}
+	werr = write_page(&pg, path);
 	if (werr) {
-		fprintf(err, "undertow: report: writing %s: %s\n", path, strerror(werr));
+		fprintf(err, "undertow: report: writing %s: %s\n", path, strerror(-werr));
 		goto out;
 	}
 	fprintf(out, "report: %s\n", path);

@@ -77,24 +77,12 @@ static void ktap_line(struct collect *c, const char *line)
 
 static int write_file(const char *dir, const char *name, const unsigned char *buf, size_t n)
 {
-	char path[PATH_MAX + 300], tmp[PATH_MAX + 320];
-	FILE *f;
+	char path[PATH_MAX + 300];
 
 	if (strchr(name, '/') || name[0] == '.')
 		return -EINVAL;		/* a guest never names a path */
 	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	f = fopen(tmp, "we");
-	if (!f)
-		return -errno;
-	if (fwrite(buf, 1, n, f) != n) {
-		fclose(f);
-		unlink(tmp);
-		return -EIO;
-	}
-	if (fclose(f) || rename(tmp, path))
-		return -errno;
-	return 0;
+	return ut_write_atomic(path, buf, n);
 }
 
 /* The run directory, from the first run.json frame. */
@@ -102,7 +90,7 @@ static int ensure_dir(struct collect *c, const char *results, const unsigned cha
 {
 	json_t *j = json_loadb((const char *)buf, n, 0, NULL);
 	const char *id = json_string_value(json_object_get(j, "run_id"));
-	char tmp[PATH_MAX], link[PATH_MAX];
+	int err;
 
 	if (!id) {
 		json_decref(j);
@@ -113,16 +101,10 @@ static int ensure_dir(struct collect *c, const char *results, const unsigned cha
 	if (c->dir[0])
 		return 0;
 	snprintf(c->dir, sizeof(c->dir), "%s/%s", results, id);
-	if (mkdir(results, 0755) && errno != EEXIST)
-		return -errno;
-	if (mkdir(c->dir, 0755) && errno != EEXIST)
-		return -errno;
-	snprintf(tmp, sizeof(tmp), "%s/.latest.%d", results, (int)getpid());
-	snprintf(link, sizeof(link), "%s/latest", results);
-	unlink(tmp);
-	if (!symlink(id, tmp) && rename(tmp, link))
-		unlink(tmp);
-	return 0;
+	err = ut_mkdir_p(c->dir);
+	if (!err)
+		ut_point_latest(results, id);
+	return err;
 }
 
 /* One frame: its base64 body up to the end marker.  Files are decoded as they come. */

@@ -171,5 +171,6 @@ Suite *results_suite(void)
 	tcase_add_test(tc, json_write_fails_cleanly);
 	tcase_add_test(tc, top_returns);
 	suite_add_tcase(s, tc);
+	suite_add_tcase(s, rundir_tcase());
 	return s;
 }

@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <jansson.h>
 
+#include "rundir.h"
 #include "scenario.h"
 #include "verdict.h"
 
@@ -43,8 +44,6 @@ void ut_top_returns(const struct ut_hist *h, int nh, int n, char *buf, size_t sz
 uint64_t ut_total_calls(const struct ut_hist *h, int nh);
 
 json_t *ut_result_json(const struct ut_result *r);
-/* Write JSON to @path through a temp file and rename(2).  0 or -errno. */
-int ut_json_write_atomic(const char *path, json_t *j);
 /* Read back what replay needs (name, seed, settings).  0 or -errno/-EINVAL. */
 int ut_result_load(const char *path, struct ut_result *r, char *why, size_t whysz);
 void ut_result_free(struct ut_result *r);

@@ -1,11 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /* results.c - result JSON: the keys of the results contract in README. */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "errname.h"
 #include "results.h"
@@ -101,29 +99,6 @@ json_t *ut_result_json(const struct ut_result *r)
 	if (r->extra)
 		json_object_update(j, r->extra);
 	return j;
-}
-
-int ut_json_write_atomic(const char *path, json_t *j)
-{
-	char tmp[4096];
-	int fd, err = 0;
-
-	if (snprintf(tmp, sizeof(tmp), "%s.tmp.%d", path, (int)getpid()) >= (int)sizeof(tmp))
-		return -ENAMETOOLONG;
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0)
-		return -errno;
-	if (json_dumpfd(j, fd, JSON_INDENT(2) | JSON_SORT_KEYS) < 0 || write(fd, "\n", 1) != 1)
-		err = errno ? -errno : -EIO;
-	if (!err && fsync(fd) < 0)
-		err = -errno;
-	if (close(fd) < 0 && !err)
-		err = -errno;
-	if (!err && rename(tmp, path) < 0)
-		err = -errno;
-	if (err)
-		unlink(tmp);
-	return err;
 }
 
 int ut_result_load(const char *path, struct ut_result *r, char *why, size_t whysz)
