@@ -2,16 +2,17 @@
 /*
  * diff.h - compare two runs' results: return codes that appeared, vanished
  * or shifted beyond noise, verdicts that changed, variants only in one run.
- * report.c reads runs and changes through the same structures.
+ * The runs come from the typed reader (run_read.h); diff.c compares them,
+ * diff_out.c writes the table and the JSON, report shows the changes.
  */
 #ifndef UT_DIFF_H
 #define UT_DIFF_H
 
-#include <limits.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
-#include <jansson.h>
+
+#include "run_read.h"
 
 /*
  * The noise rule: a return code's share of an op's calls (p = n/calls)
@@ -23,29 +24,6 @@
 #define UT_DIFF_RULE	"a return code's share of an op's calls (p = n/calls) " \
 			"shifted only when |pB - pA| > 5 points and a two-proportion " \
 			"z-test gives |z| > 4; a code seen in only one run appeared or vanished"
-
-/* One variant of a run: a row of run.json and its <file>.json. */
-struct ut_run_var {
-	const char *file;	/* file stem: "lower-dir-rename@fuse" */
-	const char *name, *variant;
-	const char *verdict;	/* from <file>.json, else from run.json */
-	json_t *res;		/* <file>.json, or NULL when it could not be read */
-	char err[256];		/* why res is NULL */
-};
-
-struct ut_run {
-	char dir[PATH_MAX];	/* the directory read (a results dir's latest) */
-	json_t *run;		/* run.json */
-	const char *run_id;	/* run.json's, else the directory's name */
-	struct ut_run_var *v;
-	int n;
-};
-
-/* Read @dir/run.json and every variant file.  0, or -1 with @why filled. */
-int ut_run_load(const char *dir, struct ut_run *r, char *why, size_t sz);
-void ut_run_free(struct ut_run *r);
-/* The variant with file stem @file, or NULL. */
-const struct ut_run_var *ut_run_find(const struct ut_run *r, const char *file);
 
 enum ut_change_kind {
 	UT_CH_WORSE,		/* verdict got worse */
@@ -61,7 +39,7 @@ enum ut_change_kind {
 	UT_CH_NKINDS
 };
 
-/* One line of the diff.  Strings point into the runs' JSON. */
+/* One line of the diff.  Strings point into the runs read. */
 struct ut_change {
 	enum ut_change_kind kind;
 	const char *file;	/* variant */
@@ -85,7 +63,7 @@ const char *ut_change_name(enum ut_change_kind k);	/* "appeared", ... */
 bool ut_diff_shifted(uint64_t na, uint64_t ca, uint64_t nb, uint64_t cb, double *z);
 
 /* Every change from @a to @b, in A's variant order.  0 or -ENOMEM. */
-int ut_diff_runs(const struct ut_run *a, const struct ut_run *b, struct ut_diff *d);
+int ut_diff_runs(const struct ut_run_rec *a, const struct ut_run_rec *b, struct ut_diff *d);
 void ut_diff_free(struct ut_diff *d);
 
 /*

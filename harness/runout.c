@@ -13,25 +13,9 @@
 
 #include "engine.h"
 #include "ktap.h"
+#include "rundir.h"
 #include "runout.h"
 #include "stream.h"
-
-static int mkdir_p(const char *path)
-{
-	char buf[PATH_MAX];
-
-	if (snprintf(buf, sizeof(buf), "%s", path) >= (int)sizeof(buf))
-		return -ENAMETOOLONG;
-	for (char *p = buf + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(buf, 0755) < 0 && errno != EEXIST)
-			return -errno;
-		*p = '/';
-	}
-	return mkdir(buf, 0755) < 0 && errno != EEXIST ? -errno : 0;
-}
 
 void ut_iso_time(char *buf, size_t sz)
 {
@@ -40,18 +24,6 @@ void ut_iso_time(char *buf, size_t sz)
 
 	gmtime_r(&t, &tm);
 	strftime(buf, sz, "%Y-%m-%dT%H:%M:%SZ", &tm);
-}
-
-/* results/latest -> <run-id>, replaced atomically. */
-static void point_latest(const char *results, const char *id)
-{
-	char tmp[PATH_MAX], dst[PATH_MAX];
-
-	snprintf(tmp, sizeof(tmp), "%s/.latest.%d", results, (int)getpid());
-	snprintf(dst, sizeof(dst), "%s/latest", results);
-	unlink(tmp);
-	if (symlink(id, tmp) == 0 && rename(tmp, dst) < 0)
-		unlink(tmp);
 }
 
 int ut_out_open(struct run_state *st, int argc, char **argv, uint64_t seed)
@@ -66,10 +38,10 @@ int ut_out_open(struct run_state *st, int argc, char **argv, uint64_t seed)
 		 ts + 11, ts + 14, ts + 17, (int)getpid());
 	if (snprintf(st->dir, sizeof(st->dir), "%s/%s", st->o->results, id) >= (int)sizeof(st->dir))
 		return -ENAMETOOLONG;
-	err = mkdir_p(st->dir);
+	err = ut_mkdir_p(st->dir);
 	if (err)
 		return err;
-	point_latest(st->o->results, id);
+	ut_point_latest(st->o->results, id);
 	uname(&u);
 	for (int i = 0; i < argc; i++)
 		json_array_append_new(args, json_string(argv[i]));
@@ -149,12 +121,7 @@ void ut_out_record(struct run_state *st, int idx, const char *vname, struct ut_r
 	json_decref(j);
 	snprintf(path, sizeof(path), "%s.json", vname);
 	ut_out_stream(st, path);
-	json_array_append_new(json_object_get(st->run, "scenarios"),
-			      json_pack("{s:s, s:s, s:s, s:s, s:f}", "name", r->name,
-					"file", vname,
-					"variant", r->variant,
-					"verdict", ut_verdict_name(r->verdict),
-					"duration_s", r->duration_s));
+	ut_run_row_add(st->run, vname, r->name, r->variant, r->verdict, r->duration_s);
 	ut_out_run_json(st);
 	log_kmsg(st, r);
 	ut_top_returns(r->ops, r->nops, 4, top, sizeof(top));

@@ -1,70 +1,36 @@
 // SPDX-License-Identifier: GPL-2.0
 /* stream.c - frame a file onto a stream. */
-#include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
-#include <sys/stat.h>
 
 #include "base64.h"
+#include "rundir.h"
 #include "stream.h"
 
 #define COLS 76		/* base64 characters per line: 57 bytes */
-
-static int write_all(int fd, const char *p, size_t n)
-{
-	while (n) {
-		ssize_t w = write(fd, p, n);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0)
-			return -errno;
-		p += w;
-		n -= w;
-	}
-	return 0;
-}
+#define STREAM_MAX (1ul << 30)	/* no results file comes near */
 
 int ut_stream_file(int fd, const char *name, const char *path)
 {
-	int in = open(path, O_RDONLY | O_CLOEXEC), err = 0;
-	unsigned char *buf = NULL;
-	char line[COLS + 2], head[512];
-	struct stat st;
-	off_t got = 0;
+	char line[COLS + 2], head[512], *buf;
+	size_t got;
+	int err = ut_read_whole(path, STREAM_MAX, &buf, &got);
 
-	if (in < 0)
-		return -errno;
-	if (fstat(in, &st) < 0 || !(buf = malloc(st.st_size + 1))) {
-		err = buf ? -errno : -ENOMEM;
-		goto out;
-	}
-	while (got < st.st_size) {
-		ssize_t r = read(in, buf + got, st.st_size - got);
-
-		if (r <= 0) {
-			err = r < 0 ? -errno : -EIO;
-			goto out;
-		}
-		got += r;
-	}
+	if (err)
+		return err;
 	snprintf(head, sizeof(head), UT_FRAME_BEGIN "%s %lld\n", name, (long long)got);
-	err = write_all(fd, head, strlen(head));
-	for (off_t i = 0; !err && i < got; i += COLS / 4 * 3) {
-		size_t n = got - i < COLS / 4 * 3 ? (size_t)(got - i) : COLS / 4 * 3;
+	err = ut_write_all(fd, head, strlen(head));
+	for (size_t i = 0; !err && i < got; i += COLS / 4 * 3) {
+		size_t n = got - i < COLS / 4 * 3 ? got - i : COLS / 4 * 3;
 
-		ut_b64_encode(buf + i, n, line);
+		ut_b64_encode((unsigned char *)buf + i, n, line);
 		strcat(line, "\n");
-		err = write_all(fd, line, strlen(line));
+		err = ut_write_all(fd, line, strlen(line));
 	}
 	snprintf(head, sizeof(head), UT_FRAME_END "%s\n", name);
 	if (!err)
-		err = write_all(fd, head, strlen(head));
-out:
+		err = ut_write_all(fd, head, strlen(head));
 	free(buf);
-	close(in);
 	return err;
 }

@@ -20,6 +20,7 @@
 #include "cli.h"
 #include "ktap.h"
 #include "results.h"
+#include "run_read.h"
 #include "stream.h"
 #include "vmcollect.h"
 
@@ -29,6 +30,7 @@
 struct collect {
 	char dir[PATH_MAX];	/* results/<run-id> */
 	json_t *run;		/* the last run.json the guest sent */
+	int64_t seed;		/* its seed, -1 when it has none */
 	char *ktap;		/* KTAP lines seen, in order */
 	size_t ktap_len;
 	char started[256];	/* last "# start X" without its result yet */
@@ -77,52 +79,41 @@ static void ktap_line(struct collect *c, const char *line)
 
 static int write_file(const char *dir, const char *name, const unsigned char *buf, size_t n)
 {
-	char path[PATH_MAX + 300], tmp[PATH_MAX + 320];
-	FILE *f;
+	char path[PATH_MAX + 300];
 
 	if (strchr(name, '/') || name[0] == '.')
 		return -EINVAL;		/* a guest never names a path */
 	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	f = fopen(tmp, "we");
-	if (!f)
-		return -errno;
-	if (fwrite(buf, 1, n, f) != n) {
-		fclose(f);
-		unlink(tmp);
-		return -EIO;
-	}
-	if (fclose(f) || rename(tmp, path))
-		return -errno;
-	return 0;
+	return ut_write_atomic(path, buf, n);
 }
 
-/* The run directory, from the first run.json frame. */
+/* The run directory, from the first run.json frame; the frame is checked. */
 static int ensure_dir(struct collect *c, const char *results, const unsigned char *buf, size_t n)
 {
-	json_t *j = json_loadb((const char *)buf, n, 0, NULL);
-	const char *id = json_string_value(json_object_get(j, "run_id"));
-	char tmp[PATH_MAX], link[PATH_MAX];
+	struct ut_run_rec rec;
+	char why[512];
+	int err = ut_run_parse((const char *)buf, n, "run.json", &rec, why, sizeof(why));
 
-	if (!id) {
-		json_decref(j);
-		return -EINVAL;
+	if (!err && !rec.run_id) {
+		snprintf(why, sizeof(why), "run.json: no run_id");
+		ut_run_free(&rec);
+		err = -EINVAL;
+	}
+	if (err) {
+		fprintf(stderr, "undertow: vm-collect: %s\n", why);
+		return err;
 	}
 	json_decref(c->run);
-	c->run = j;
-	if (c->dir[0])
-		return 0;
-	snprintf(c->dir, sizeof(c->dir), "%s/%s", results, id);
-	if (mkdir(results, 0755) && errno != EEXIST)
-		return -errno;
-	if (mkdir(c->dir, 0755) && errno != EEXIST)
-		return -errno;
-	snprintf(tmp, sizeof(tmp), "%s/.latest.%d", results, (int)getpid());
-	snprintf(link, sizeof(link), "%s/latest", results);
-	unlink(tmp);
-	if (!symlink(id, tmp) && rename(tmp, link))
-		unlink(tmp);
-	return 0;
+	c->run = json_incref(rec.doc);
+	c->seed = rec.seed;
+	if (!c->dir[0]) {
+		snprintf(c->dir, sizeof(c->dir), "%s/%s", results, rec.run_id);
+		err = ut_mkdir_p(c->dir);
+		if (!err)
+			ut_point_latest(results, rec.run_id);
+	}
+	ut_run_free(&rec);
+	return err;
 }
 
 /* One frame: its base64 body up to the end marker.  Files are decoded as they come. */
@@ -233,20 +224,20 @@ static void record_dead(struct collect *c, enum ut_verdict v, const char *consol
 
 	snprintf(name, sizeof(name), "%.*s", at ? (int)(at - c->started) : (int)strlen(c->started),
 		 c->started);
-	j = json_pack("{s:s, s:s, s:s, s:s, s:O, s:f, s:{}, s:{}, s:[{s:s, s:s}]}",
+	j = json_pack("{s:s, s:s, s:s, s:s, s:f, s:{}, s:{}, s:[{s:s, s:s}]}",
 		      "name", name, "variant", at ? at + 1 : "tmpfs",
-		      "verdict", ut_verdict_name(v), "reason", why,
-		      "seed", json_object_get(c->run, "seed"), "duration_s", 0.0,
+		      "verdict", ut_verdict_name(v), "reason", why, "duration_s", 0.0,
 		      "ops", "mutations", "findings", "kind", ut_verdict_name(v),
 		      "detail", ev ? ev : "");
+	if (j && c->seed >= 0)
+		json_object_set_new(j, "seed", json_integer(c->seed));
 	snprintf(path, sizeof(path), "%s/%s.json", c->dir, c->started);
-	if (j && ut_json_write_atomic(path, j))
+	/* The name came from the guest: it must stay a file of the run directory. */
+	if (!j || !ut_result_stem_ok(c->started) || ut_json_write_atomic(path, j))
 		fprintf(stderr, "undertow: vm-collect: writing %s failed\n", path);
+	else
+		ut_run_row_add(c->run, c->started, name, at ? at + 1 : "tmpfs", v, 0.0);
 	json_decref(j);
-	json_array_append_new(json_object_get(c->run, "scenarios"),
-			      json_pack("{s:s, s:s, s:s, s:s, s:f}", "name", name,
-					"variant", at ? at + 1 : "tmpfs", "file", c->started,
-					"verdict", ut_verdict_name(v), "duration_s", 0.0));
 	c->results++;
 	c->fail++;
 	ut_ktap_line(line, sizeof(line), c->results, c->started, v, why);

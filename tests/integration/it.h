@@ -146,6 +146,8 @@ Suite *unpriv_suite(void);
 Suite *kselftest_suite(void);
 Suite *vm_suite(void);
 Suite *report_suite(void);
+/* Corrupt and foreign results for replay, diff, report: part of report_suite. */
+TCase *badresults_tcase(void);
 Suite *bisect_suite(void);
 Suite *badinput_suite(void);
 Suite *fusepath_suite(void);

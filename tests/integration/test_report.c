@@ -361,5 +361,6 @@ Suite *report_suite(void)
 	tcase_add_test(tc, test_report_renders);
 	tcase_add_test(tc, test_report_default_output);
 	suite_add_tcase(s, tc);
+	suite_add_tcase(s, badresults_tcase());
 	return s;
 }

@@ -9,6 +9,9 @@ Suite *kmsg_suite(void);
 Suite *taint_suite(void);
 Suite *core_suite(void);
 Suite *results_suite(void);
+/* Test cases results_suite() adds. */
+TCase *rundir_tcase(void);
+TCase *results_read_tcase(void);
 Suite *cli_suite(void);
 Suite *registry_suite(void);
 Suite *mount_suite(void);

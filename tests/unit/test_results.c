@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "results.h"
+#include "results_read.h"
 #include "suites.h"
 
 static void sample(struct ut_result *r)
@@ -112,6 +113,57 @@ START_TEST(json_write_read_back)
 }
 END_TEST
 
+/* What the writer wrote, the typed reader gives back: every contract key. */
+START_TEST(typed_reader_round_trip)
+{
+	char dir[] = "/tmp/ut-results.XXXXXX", path[128], why[256];
+	struct ut_scen_rec s;
+	struct ut_result r;
+	json_t *j;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/x.json", dir);
+	sample(&r);
+	j = ut_result_json(&r);
+	json_object_set_new(j, "kmsg", json_pack("[s, s]", "marker", "BUG: x"));
+	ck_assert_int_eq(ut_json_write_atomic(path, j), 0);
+	ck_assert_msg(ut_scen_read(path, UT_NEED_SETTINGS | UT_NEED_OUTCOME, &s, why,
+				   sizeof(why)) == 0, "%s", why);
+	ck_assert_str_eq(s.name, "lower-dir-rename");
+	ck_assert_str_eq(s.variant, "tmpfs");
+	ck_assert_str_eq(s.verdict, "leak");
+	ck_assert_int_eq(s.seed, 9223372036854775807LL);
+	ck_assert_int_eq(s.workers, 4);
+	ck_assert_int_eq(s.mutators, 1);
+	ck_assert_double_eq(s.duration_s, 2.5);
+	ck_assert_str_eq(s.ovl_options, "index=on");
+	ck_assert_str_eq(s.replay, r.replay);
+	/* Ops sorted by name, codes by name, calls as written. */
+	ck_assert_int_eq(s.ops.n, 2);
+	ck_assert_str_eq(s.ops.op[0].name, "fstatat");
+	ck_assert_str_eq(s.ops.op[1].name, "openat");
+	ck_assert_uint_eq(s.ops.op[0].calls, 10);
+	ck_assert_int_eq(s.ops.op[0].nrc, 3);
+	ck_assert_str_eq(s.ops.op[0].rc[0].name, "ENOENT");
+	ck_assert_uint_eq(ut_op_count(ut_hist_find(&s.ops, "fstatat"), "ESTALE"), 1);
+	ck_assert_uint_eq(ut_op_count(ut_hist_find(&s.ops, "fstatat"), "EPERM"), 0);
+	ck_assert_ptr_null(ut_hist_find(&s.ops, "mkdirat"));
+	ck_assert_uint_eq(ut_hist_calls(&s.ops), 10);
+	ck_assert_uint_eq(ut_op_count(ut_hist_find(&s.muts, "rename"), "EOTHER"), 3);
+	ck_assert_int_eq(s.nfindings, 2);
+	ck_assert_str_eq(s.findings[0].kind, "leak");
+	ck_assert_str_eq(s.findings[1].kind, "info");
+	ck_assert_str_eq(s.findings[0].detail, "ovl_inode: 0 before, 3 after");
+	ck_assert_int_eq(s.nkmsg, 2);
+	ck_assert_str_eq(s.kmsg[1], "BUG: x");
+	ut_scen_free(&s);
+	json_decref(j);
+	ut_result_free(&r);
+	unlink(path);
+	rmdir(dir);
+}
+END_TEST
+
 START_TEST(json_load_rejects_garbage)
 {
 	char dir[] = "/tmp/ut-results.XXXXXX", path[128], why[256];
@@ -167,9 +219,12 @@ Suite *results_suite(void)
 
 	tcase_add_test(tc, json_has_contract_keys);
 	tcase_add_test(tc, json_write_read_back);
+	tcase_add_test(tc, typed_reader_round_trip);
 	tcase_add_test(tc, json_load_rejects_garbage);
 	tcase_add_test(tc, json_write_fails_cleanly);
 	tcase_add_test(tc, top_returns);
 	suite_add_tcase(s, tc);
+	suite_add_tcase(s, rundir_tcase());
+	suite_add_tcase(s, results_read_tcase());
 	return s;
 }

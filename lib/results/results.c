@@ -1,14 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /* results.c - result JSON: the keys of the results contract in README. */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "errname.h"
 #include "results.h"
+#include "results_read.h"
 
 const char *ut_bucket_name(int bucket)
 {
@@ -103,69 +102,42 @@ json_t *ut_result_json(const struct ut_result *r)
 	return j;
 }
 
-int ut_json_write_atomic(const char *path, json_t *j)
+int ut_run_row_add(json_t *run, const char *file, const char *name, const char *variant,
+		   enum ut_verdict v, double duration_s)
 {
-	char tmp[4096];
-	int fd, err = 0;
+	json_t *rows = json_object_get(run, "scenarios");
 
-	if (snprintf(tmp, sizeof(tmp), "%s.tmp.%d", path, (int)getpid()) >= (int)sizeof(tmp))
-		return -ENAMETOOLONG;
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0)
-		return -errno;
-	if (json_dumpfd(j, fd, JSON_INDENT(2) | JSON_SORT_KEYS) < 0 || write(fd, "\n", 1) != 1)
-		err = errno ? -errno : -EIO;
-	if (!err && fsync(fd) < 0)
-		err = -errno;
-	if (close(fd) < 0 && !err)
-		err = -errno;
-	if (!err && rename(tmp, path) < 0)
-		err = -errno;
-	if (err)
-		unlink(tmp);
-	return err;
+	if (!json_is_array(rows))
+		return -EINVAL;
+	return json_array_append_new(rows, json_pack("{s:s, s:s, s:s, s:s, s:f}", "name", name,
+						     "file", file, "variant", variant,
+						     "verdict", ut_verdict_name(v),
+						     "duration_s", duration_s)) ? -ENOMEM : 0;
 }
 
+/* What replay needs, from the typed reader: the run's settings, not its outcome. */
 int ut_result_load(const char *path, struct ut_result *r, char *why, size_t whysz)
 {
-	json_error_t e;
-	json_t *j = json_load_file(path, 0, &e);
-	const char *name = NULL, *variant = "", *opts = "", *backend = "tmpfs";
-	const char *spec = NULL, *optset = "default";
-	json_int_t seed = 0;
-	int workers = 0, mutators = 0;
-	double runtime = 0, hang = 0;
+	struct ut_scen_rec s;
+	int err = ut_scen_read(path, UT_NEED_SETTINGS, &s, why, whysz);
 
 	memset(r, 0, sizeof(*r));
-	if (!j) {
-		if (e.line > 0)
-			snprintf(why, whysz, "%s:%d: %s", path, e.line, e.text);
-		else
-			snprintf(why, whysz, "%s: %s", path, e.text);
+	if (err)
 		return -EINVAL;
-	}
-	if (json_unpack_ex(j, &e, 0, "{s:s, s?s, s:I, s:i, s:i, s?s, s?s, s?F, s?F, s?s, s?s}",
-			   "name", &name, "variant", &variant, "seed", &seed,
-			   "workers", &workers, "mutators", &mutators,
-			   "ovl_options", &opts, "backend", &backend,
-			   "runtime_s", &runtime, "hang_timeout_s", &hang,
-			   "backend_spec", &spec, "optset", &optset) < 0) {
-		snprintf(why, whysz, "%s: not an undertow result: %s", path, e.text);
-		json_decref(j);
-		return -EINVAL;
-	}
-	snprintf(r->name, sizeof(r->name), "%s", name);
-	snprintf(r->variant, sizeof(r->variant), "%s", variant);
-	snprintf(r->ovl_options, sizeof(r->ovl_options), "%s", opts);
-	snprintf(r->backend, sizeof(r->backend), "%s", backend);
-	snprintf(r->backend_spec, sizeof(r->backend_spec), "%s", spec ? spec : backend);
-	snprintf(r->optset, sizeof(r->optset), "%s", optset);
-	r->seed = (uint64_t)seed;
-	r->workers = workers;
-	r->mutators = mutators;
-	r->runtime_s = runtime;
-	r->hang_timeout_s = hang;
-	json_decref(j);
+	snprintf(r->name, sizeof(r->name), "%s", s.name);
+	snprintf(r->variant, sizeof(r->variant), "%s", s.variant);
+	snprintf(r->ovl_options, sizeof(r->ovl_options), "%s", s.ovl_options);
+	/* Results older than these keys ran on tmpfs with the default set. */
+	snprintf(r->backend, sizeof(r->backend), "%s", *s.backend ? s.backend : "tmpfs");
+	snprintf(r->backend_spec, sizeof(r->backend_spec), "%s",
+		 *s.backend_spec ? s.backend_spec : r->backend);
+	snprintf(r->optset, sizeof(r->optset), "%s", *s.optset ? s.optset : "default");
+	r->seed = (uint64_t)s.seed;
+	r->workers = s.workers;
+	r->mutators = s.mutators;
+	r->runtime_s = s.runtime_s;
+	r->hang_timeout_s = s.hang_timeout_s;
+	ut_scen_free(&s);
 	return 0;
 }
 

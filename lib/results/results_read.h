@@ -1,0 +1,79 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * results_read.h - one scenario's results file read back into C: the one
+ * typed reader of the results contract (README, DESIGN.md section 3) that
+ * replay, diff, report and vm-collect share.  Every key's type is checked;
+ * which keys must be there depends on what the caller needs.  Strings point
+ * into the parsed document, which the record owns.
+ */
+#ifndef UT_RESULTS_READ_H
+#define UT_RESULTS_READ_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <jansson.h>
+
+/* One return code of an op: "ESTALE" 12 times. */
+struct ut_rc_rec {
+	const char *name;
+	uint64_t n;
+};
+
+/* One op of a histogram, its return codes sorted by name. */
+struct ut_op_rec {
+	const char *name;
+	uint64_t calls;		/* "calls", or the sum of the returns without it */
+	struct ut_rc_rec *rc;
+	int nrc;
+};
+
+/* "ops" (the workers') or "mutations" (the mutators'), ops sorted by name. */
+struct ut_hist_rec {
+	struct ut_op_rec *op;
+	int n;
+};
+
+struct ut_finding_rec {
+	const char *kind;	/* a verdict name, or "info" */
+	const char *detail;	/* first line is the one-line reason */
+};
+
+/* What the caller needs of the file; the types of all keys are checked anyway. */
+#define UT_NEED_SETTINGS	1u	/* name, seed, workers, mutators: to replay it */
+#define UT_NEED_OUTCOME		2u	/* name, verdict, ops, mutations, findings */
+
+struct ut_scen_rec {
+	json_t *doc;		/* the file: owns every string below */
+	const char *name, *variant, *verdict, *reason;	/* "" when absent */
+	int64_t seed;		/* -1 when not recorded */
+	int workers, mutators;	/* -1 when not recorded */
+	double duration_s, runtime_s, hang_timeout_s;	/* 0 when not recorded */
+	const char *ovl_options, *backend, *backend_spec, *optset, *replay;
+	struct ut_hist_rec ops, muts;
+	struct ut_finding_rec *findings;
+	int nfindings;
+	const char **kmsg;	/* kernel records since the marker */
+	int nkmsg;
+};
+
+/*
+ * Read the scenario file @path.  0, or -errno with one line in @why that
+ * starts with @path: -ENOENT etc. when unreadable, -EINVAL when it is not
+ * JSON or not an undertow result (a key missing or of the wrong type).
+ */
+int ut_scen_read(const char *path, unsigned need, struct ut_scen_rec *s, char *why,
+		 size_t sz);
+void ut_scen_free(struct ut_scen_rec *s);
+
+/* The op named @op, or NULL. */
+const struct ut_op_rec *ut_hist_find(const struct ut_hist_rec *h, const char *op);
+/* How often @op returned @code (0 when never). */
+uint64_t ut_op_count(const struct ut_op_rec *op, const char *code);
+/* Calls of all ops of @h. */
+uint64_t ut_hist_calls(const struct ut_hist_rec *h);
+
+/* A file stem a run may name: one path component, no leading dot. */
+bool ut_result_stem_ok(const char *stem);
+
+#endif
