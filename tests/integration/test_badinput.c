@@ -108,7 +108,7 @@ static const struct bad_row rows[] = {
 	{ A("run", "--results", "@R", "-b", "zfs"), 2, "unknown backend 'zfs'" },
 	{ A("run", "--results", "@R", "-b", ""), 2, "empty backend" },
 	{ A("run", "--results", "@R", "-b", "tmpfs,,fuse"), 2, "empty backend" },
-	{ A("run", "--results", "@R", "-b", "path"), 2, "unknown backend 'path'" },
+	{ A("run", "--results", "@R", "-b", "path"), 2, "path: wants path:LOWER[,UPPER]" },
 	{ A("run", "--results", "@R", "-b", "path:"), 2, "path:LOWER" },
 	{ A("run", "--results", "@R", "-b", "path:@U/missing"), 2, "@U/missing" },
 	{ A("run", "--results", "@R", "-b", "path:@U/keep"), 2, "not a directory" },
