@@ -360,6 +360,49 @@ START_TEST(test_runner_stall)
 }
 END_TEST
 
+/*
+ * A kernel that cannot mount and unmount a tmpfs after a hang: the rest of
+ * the run is skip with the reason, each with its file, run.json complete,
+ * exit 1.  The probe is pointed at a directory that does not exist, so its
+ * mount fails for real.
+ */
+START_TEST(test_kernel_unusable)
+{
+	char *res = it_mkdtemp("unusable"), *dir, why[1024];
+	char *argv[] = { "run", "--results", res, "-t", "1", "--hang-timeout", "3",
+			 "selftest-stall", "stale-dirfd-at", "upper-unlink-underneath", NULL };
+	struct proc_out p;
+	json_t *run, *j;
+	const char *skipped[] = { "stale-dirfd-at", "upper-unlink-underneath" };
+
+	setenv("UNDERTOW_HEALTH_DIR", "/nonexistent/undertow-health", 1);
+	p = run_undertow(argv, 60);
+	unsetenv("UNDERTOW_HEALTH_DIR");
+	ck_assert_msg(p.exit_code == 1, "%s", proc_desc(&p));
+	ck_assert_msg(strstr(p.out, "not ok 1 selftest-stall # HANG"), "%s", p.out);
+	ck_assert_msg(strstr(p.out, "# kernel unusable after selftest-stall: tmpfs mount failed\n"),
+		      "%s", p.out);
+	ck_assert_msg(strstr(p.out, "ok 2 stale-dirfd-at # SKIP kernel unusable after "
+			     "selftest-stall: tmpfs mount failed"), "%s", p.out);
+	ck_assert_msg(strstr(p.out, "# Totals: pass:0 fail:1 skip:2"), "%s", p.out);
+	dir = it_latest_run(res, why, sizeof(why));
+	ck_assert_msg(dir, "%s", why);
+	for (int i = 0; i < 2; i++) {
+		j = scen_json(dir, skipped[i]);
+		ck_assert_str_eq(verdict(j), "skip");
+		json_decref(j);
+	}
+	run = it_json_at(dir, "run.json", why, sizeof(why));
+	ck_assert_msg(run, "%s", why);
+	ck_assert(json_is_true(json_object_get(run, "complete")));
+	ck_assert_int_eq(json_array_size(json_object_get(run, "scenarios")), 3);
+	json_decref(run);
+	free(dir);
+	free(res);
+	proc_out_free(&p);
+}
+END_TEST
+
 Suite *detectors_suite(void)
 {
 	Suite *s = suite_create("detectors");
@@ -371,6 +414,7 @@ Suite *detectors_suite(void)
 	tcase_add_test(tc, test_sysrq_and_hung_task);
 	tcase_add_test(tc, test_sigkill_leaves_nothing);
 	tcase_add_test(tc, test_runner_stall);
+	tcase_add_test(tc, test_kernel_unusable);
 	suite_add_tcase(s, tc);
 	return s;
 }
