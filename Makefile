@@ -85,7 +85,7 @@ $(BUILD)/bench: $(BUILD)/tests/bench/bench.o $(CORE_OBJ)
 	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
 shellcheck:
-	shellcheck -S warning run.sh harness/*.sh harness/bisect tests/kselftest/*.sh .ci/run
+	shellcheck -S warning run.sh harness/*.sh harness/bisect tests/kselftest/*.sh tests/kmod/*.sh .ci/run
 
 clean:
 	rm -rf build undertow
