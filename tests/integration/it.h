@@ -142,6 +142,7 @@ Suite *matrix_suite(void);
 Suite *unpriv_suite(void);
 Suite *kselftest_suite(void);
 Suite *vm_suite(void);
+Suite *vm_survive_suite(void);
 Suite *report_suite(void);
 Suite *bisect_suite(void);
 
