@@ -1,8 +1,9 @@
 #!/bin/busybox sh
 # shellcheck shell=dash
-# vm-init.sh - /init of undertow's VM initramfs: load the modules, run
-# undertow with the arguments in /args (one per line), stream its KTAP and
-# results files on ttyS1, power off.  A panic never returns here.
+# vm-init.sh - /init of undertow's VM initramfs: load the modules (the
+# kernel's own, then vm.sh --kmod ones from /extra.order), run undertow
+# with the arguments in /args (one per line), stream its KTAP and results
+# files on ttyS1, power off.  A panic never returns here.
 /bin/busybox --install -s /bin
 export PATH=/bin
 mount -t proc proc /proc
@@ -13,6 +14,14 @@ mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
 for m in $(cat /modules.order); do
 	insmod "/lib/modules/$m" 2>/dev/null
 done
+# Ours: a module that did not load is said on the console.
+for m in $(cat /extra.order 2>/dev/null); do
+	if insmod "/lib/modules/extra/$m"; then
+		echo "undertow-vm: loaded $m"
+	else
+		echo "undertow-vm: insmod $m failed"
+	fi
+done
 echo "undertow-vm: kernel $(uname -r), $(grep -c ^processor /proc/cpuinfo) cpus"
 IFS='
 '
@@ -20,5 +29,13 @@ IFS='
 set -- $(cat /args)
 /undertow run --stream - --results /tmp/results "$@" > /dev/ttyS1 2> /dev/console
 echo "undertow-vm: undertow exited $?"
-sync
-poweroff -f
+# A superblock whose teardown oopsed or is stuck keeps its s_umount held,
+# and sync(2) would wait on it for good: give sync 5 s, then power off
+# without the sync poweroff does itself (-n).  Nothing here is on a disk.
+sync &
+i=0
+while [ $i -lt 5 ] && kill -0 $! 2>/dev/null; do
+	sleep 1
+	i=$((i + 1))
+done
+poweroff -f -n

@@ -2,7 +2,8 @@
 # vm.sh - run undertow inside a Debian kernel (or your own) under qemu.
 #
 #   harness/vm.sh [--kernel-version V]... [--kernel PATH [--modules DIR]]
-#                 [--overlay-ko FILE] [--vm-smp N] [--vm-mem MB] [--vm-silence SECS]
+#                 [--overlay-ko FILE] [--kmod FILE.ko]... [--vm-oops panic|continue]
+#                 [--vm-smp N] [--vm-mem MB] [--vm-silence SECS]
 #                 [RUN OPTIONS] [SCENARIO|TAG ...]
 #
 # The kernel is fetched with apt-get download (the current linux-image-amd64
@@ -17,6 +18,12 @@
 # --kernel-version values run in parallel VMs (-smp 1 each).  --overlay-ko
 # boots the kernel with that overlay.ko instead of its own (the bisect
 # helper's module-only mode); it taints the kernel O/E, which is expected.
+# --kmod puts an extra module (built for that kernel: tests/kmod/build.sh)
+# into the guest and loads it after the kernel's own, before the run; it
+# rides in a per-boot archive, never in the cached initramfs.  The guest
+# boots with oops=panic, so an oops ends the VM as a crash; --vm-oops
+# continue boots without it (Debian's default): the kernel kills the
+# oopsing task and goes on, and the run must survive that by itself.
 set -u
 # Called from make (make check, make sanitize): its variables (SAN=1,
 # BUILD=...) must not reach the static build or a kernel build.
@@ -32,6 +39,8 @@ versions=()
 kernel=
 modules=
 overlay_ko=
+kmods=()
+oops=panic
 args=()
 
 die() { echo "vm.sh: $*" >&2; exit 2; }
@@ -46,6 +55,8 @@ while [ $# -gt 0 ]; do
 	--kernel) kernel=${2:?--kernel wants a path}; shift 2 ;;
 	--modules) modules=${2:?--modules wants a dir}; shift 2 ;;
 	--overlay-ko) overlay_ko=$(realpath "${2:?--overlay-ko wants a file}"); shift 2 ;;
+	--kmod) kmods+=("$(realpath "${2:?--kmod wants a .ko file}")"); shift 2 ;;
+	--vm-oops) oops=${2:?--vm-oops wants panic or continue}; shift 2 ;;
 	--vm-smp) smp=${2:?}; shift 2 ;;
 	--vm-mem) mem=${2:?}; shift 2 ;;
 	--vm-silence) silence=${2:?--vm-silence wants seconds}; shift 2 ;;
@@ -59,6 +70,17 @@ done
 [ -n "$kernel" ] && [ ! -f "$kernel" ] && die "--kernel $kernel: no such file"
 [ -n "$modules" ] && [ ! -d "$modules" ] && die "--modules $modules: no such directory"
 [ -n "$overlay_ko" ] && [ ! -f "$overlay_ko" ] && die "--overlay-ko $overlay_ko: no such file"
+for m in "${kmods[@]}"; do
+	case $m in *.ko) ;; *) die "--kmod $m: not a .ko file" ;; esac
+	[ -f "$m" ] || die "--kmod $m: no such file"
+	[ "$(printf '%s\n' "${kmods[@]}" | grep -c "/$(basename "$m")\$")" -eq 1 ] ||
+		die "--kmod: two modules named $(basename "$m")"
+done
+case $oops in
+panic) cmdline_oops=oops=panic ;;
+continue) cmdline_oops= ;;
+*) die "--vm-oops: panic or continue, not '$oops'" ;;
+esac
 
 # vmlinux out of vmlinuz: the ELF inside the xz (6.1) or zstd (6.12)
 # payload, for a PVH boot.  The decompressors complain about the bytes after
@@ -167,18 +189,27 @@ build_initramfs() {
 
 # Boot kernel dir $1 with the run's arguments; results under $2; prints the verdict word.
 run_vm() {
-	local kd=$1 res=$2 smp_n=$3 w initrd how qpid last=-1 quiet=0 size rc
+	local kd=$1 res=$2 smp_n=$3 w initrd how qpid last=-1 quiet=0 size rc m
 	w=$(mktemp -d)
 	initrd=$(build_initramfs "$kd" "$top/build/static/undertow") || return 2
 	printf '%s\n' "${args[@]}" | awk '$0 != "--results" && prev != "--results" { print } { prev = $0 }' > "$w/args"
-	(cd "$w" && echo args | cpio -o -H newc --quiet | gzip -1) > "$w/args.cpio.gz"
+	# This boot's own files: the arguments and the --kmod modules (in the
+	# order given), appended to the cached initramfs.
+	mkdir -p "$w/boot/lib/modules/extra"
+	mv "$w/args" "$w/boot/args"
+	: > "$w/boot/extra.order"
+	for m in "${kmods[@]}"; do
+		cp "$m" "$w/boot/lib/modules/extra/" || return 2
+		basename "$m" >> "$w/boot/extra.order"
+	done
+	(cd "$w/boot" && find . | cpio -o -H newc --quiet | gzip -1) > "$w/args.cpio.gz"
 	cat "$initrd" "$w/args.cpio.gz" > "$w/initrd"
 	: > "$w/console.log"
 	: > "$w/data.log"
 	qemu-system-x86_64 -accel tcg -smp "$smp_n" -m "$mem" -nodefaults -no-user-config \
 		-display none -no-reboot -serial "file:$w/console.log" -serial "file:$w/data.log" \
 		-device pvpanic -action panic=exit-failure -kernel "$kd/vmlinux" -initrd "$w/initrd" \
-		-append "console=ttyS0 panic=-1 oops=panic loglevel=5 undertow.vm=1" &
+		-append "console=ttyS0 panic=-1 ${cmdline_oops:+$cmdline_oops }loglevel=5 undertow.vm=1" &
 	qpid=$!
 	# A guest that says nothing for $silence seconds is hung.
 	while kill -0 "$qpid" 2>/dev/null; do

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * vmcollect.c - the host side of a VM run: unframe the results files the
- * guest streamed over its serial line, and when the guest died (panic) or
- * went silent (hang), record the variant that was running as crash or hang
- * with the console's last lines as evidence.
+ * guest streamed over its serial line, and when the guest died (panic),
+ * went silent (hang) or powered off with its run incomplete (undertow
+ * itself died in the guest), record the variant that was running as crash
+ * or hang with the console's last lines as evidence.
  *
  *   undertow vm-collect DATA_LOG CONSOLE_LOG RESULTS_DIR ok|panic|hang
  */
@@ -213,13 +214,12 @@ static char *excerpt(const char *console)
 	return out;
 }
 
-/* The variant that was running when the guest died, as crash or hang. */
-static void record_dead(struct collect *c, enum ut_verdict v, const char *console)
+/* The variant that was running when the guest or its undertow died. */
+static void record_dead(struct collect *c, enum ut_verdict v, const char *why,
+			const char *console)
 {
 	char *ev = excerpt(console), *at = strchr(c->started, '@');
 	char name[256], path[PATH_MAX + 300], line[512];
-	const char *why = v == UT_CRASH ? "the guest kernel panicked while this ran" :
-			  "the guest stopped producing output while this ran";
 	json_t *j;
 
 	snprintf(name, sizeof(name), "%.*s", at ? (int)(at - c->started) : (int)strlen(c->started),
@@ -270,6 +270,9 @@ int ut_vm_collect(int argc, char **argv)
 	}
 	how = argv[5];
 	read_data(&c, argv[2], argv[4]);
+	/* A guest that powered off with its run incomplete lost its undertow. */
+	if (c.run && !strcmp(how, "ok") && !json_is_true(json_object_get(c.run, "complete")))
+		how = "died";
 	if (!c.run) {
 		char *ev = excerpt(argv[3]);
 
@@ -280,12 +283,17 @@ int ut_vm_collect(int argc, char **argv)
 	}
 	dead = strcmp(how, "ok") != 0;
 	if (dead && c.started[0])
-		record_dead(&c, !strcmp(how, "panic") ? UT_CRASH : UT_HANG, argv[3]);
+		record_dead(&c, !strcmp(how, "hang") ? UT_HANG : UT_CRASH,
+			    !strcmp(how, "panic") ? "the guest kernel panicked while this ran" :
+			    !strcmp(how, "hang") ? "the guest stopped producing output while this ran" :
+			    "undertow died in the guest while this ran (no complete run.json)",
+			    argv[3]);
 	finish_run(&c, dead);
 	ut_ktap_header(stdout, c.plan ? c.plan : c.results);
 	fputs(c.ktap ? c.ktap : "", stdout);
 	if (dead)
-		printf("Bail out! the guest %s\n", !strcmp(how, "panic") ? "panicked" : "hung");
+		printf("Bail out! %s\n", !strcmp(how, "panic") ? "the guest panicked" :
+		       !strcmp(how, "hang") ? "the guest hung" : "undertow died in the guest");
 	ut_ktap_totals(stdout, c.pass, c.fail, c.skip);
 	free(c.ktap);
 	json_decref(c.run);

@@ -145,6 +145,7 @@ Suite *matrix_suite(void);
 Suite *unpriv_suite(void);
 Suite *kselftest_suite(void);
 Suite *vm_suite(void);
+Suite *vm_survive_suite(void);
 Suite *report_suite(void);
 /* Corrupt and foreign results for replay, diff, report: part of report_suite. */
 TCase *badresults_tcase(void);

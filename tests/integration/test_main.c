@@ -47,6 +47,7 @@ int main(void)
 	srunner_add_suite(sr, unpriv_suite());
 	srunner_add_suite(sr, kselftest_suite());
 	srunner_add_suite(sr, vm_suite());
+	srunner_add_suite(sr, vm_survive_suite());
 	srunner_add_suite(sr, report_suite());
 	srunner_add_suite(sr, bisect_suite());
 	srunner_add_suite(sr, badinput_suite());
