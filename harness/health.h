@@ -9,7 +9,8 @@
 
 /*
  * Within @bound_s: fork a child that unshares a mount namespace, mounts a
- * tmpfs on @dir (only in its own namespace) and unmounts it.  0 when it all
+ * tmpfs on @dir (only in its own namespace), unmounts it and drops the dentry and
+ * inode caches (which walks every superblock).  0 when it all
  * worked; -1 with what blocked or failed in @why ("tmpfs umount stuck for
  * 10 s (state D)").  A stuck probe is killed and left behind.
  */

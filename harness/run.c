@@ -115,8 +115,8 @@ static bool kernel_usable(struct run_state *st, const struct ut_result *r, const
 	if (r->verdict != UT_CRASH && r->verdict != UT_HANG)
 		return true;
 	if (!ut_health_probe(dir, UT_HEALTH_BOUND_S, what, sizeof(what))) {
-		ut_out_line(st, "# kernel health after %s: fork, namespace, tmpfs mount and "
-			    "umount work (%.2f s)\n", name, ut_now() - t0);
+		ut_out_line(st, "# kernel health after %s: fork, namespace, tmpfs mount, "
+			    "umount and drop_caches work (%.2f s)\n", name, ut_now() - t0);
 		return true;
 	}
 	snprintf(why, sz, "kernel unusable after %s: %s", name, what);
