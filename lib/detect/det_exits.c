@@ -14,7 +14,7 @@
 #include "trace.h"
 #include "watchdog.h"
 
-#define KERNEL_LINES	30	/* kernel records quoted in a runner's death */
+#define KERNEL_LINES	40	/* kernel records quoted in a runner's death */
 
 /* Did the kernel report a leak (busy inodes, dentry still in use)? */
 static bool kernel_leaked(const struct ut_det_ctx *c)
@@ -26,14 +26,17 @@ static bool kernel_leaked(const struct ut_det_ctx *c)
 	return false;
 }
 
-static char *kernel_tail(const struct ut_det_ctx *c)
+/* From the kernel's first bad record (the BUG line, the RIP), else the last lines. */
+static char *kernel_lines(const struct ut_det_ctx *c)
 {
 	size_t n = json_array_size(c->kmsg), from = n > KERNEL_LINES ? n - KERNEL_LINES : 0;
 	char *out = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&out, &len);
 
-	for (size_t i = from; f && i < n; i++)
+	if (c->kmsg_first_bad)
+		from = c->kmsg_first_bad - 1;
+	for (size_t i = from; f && i < n && i < from + KERNEL_LINES; i++)
 		fprintf(f, "\n  %s", json_string_value(json_array_get(c->kmsg, i)));
 	if (f)
 		fclose(f);
@@ -57,7 +60,7 @@ static void judge_runner(struct ut_det_ctx *c, const struct ut_runner_fate *f)
 	if (!f->reaped || f->killed_by_us)
 		return;
 	if (WIFSIGNALED(f->status)) {
-		k = kernel_tail(c);
+		k = kernel_lines(c);
 		ut_finding_add(&c->r->findings, kernel_leaked(c) ? UT_LEAK : UT_CRASH,
 			       "runner (pid %d) killed by signal %d (%s) in step %s\nkernel:%s",
 			       (int)f->pid, WTERMSIG(f->status), strsignal(WTERMSIG(f->status)),

@@ -40,6 +40,8 @@ static void on_record(const struct ut_kmsg_rec *rec, enum ut_kmsg_class cls,
 		json_array_append_new(c->kmsg, json_stringn(rec->msg, rec->len));
 	if (cls == UT_KM_NONE)
 		return;
+	if (!c->kmsg_first_bad && json_array_size(c->kmsg))
+		c->kmsg_first_bad = json_array_size(c->kmsg);
 	pid = ut_kmsg_task_pid(rec);
 	if (pid > 0 && !ut_det_is_ours(c, pid)) {
 		ut_finding_add(&c->r->findings, UT_PASS, "kernel: %.*s [not an undertow task]",

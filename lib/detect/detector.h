@@ -47,6 +47,7 @@ struct ut_det_ctx {
 	struct ut_result *r;		/* findings go here */
 	json_t *snap;			/* the result's "snapshots" */
 	json_t *kmsg;			/* kernel records kept as evidence */
+	int kmsg_first_bad;		/* index in @kmsg of the first crash/hang/leak record + 1 */
 	const struct ut_engine *e;	/* shared memory; e->sh NULL before fork */
 	/* runner: its layers; supervisor: the runner's copy, to name pids */
 	struct ut_layers *lay;

@@ -8,12 +8,12 @@
  *   selftest-oops-umount   the overlay's umount oopses (kernel BUG) and the
  *                          kernel kills the process that unmounts: crash,
  *                          with the kernel's lines and the step;
- *   lower-dir-rename       still gets a result: pass, or skip "kernel
- *                          unusable after ...";
+ *   stale-dirfd-at         (runs after both faults) still gets a result:
+ *                          pass, or skip "kernel unusable after ...";
  *   selftest-wedge-umount  the overlay's umount blocks in D state: hang,
  *                          with the stack and the step, the stuck runner
  *                          abandoned;
- *   lower-file-replace     still gets a result.
+ *   upper-unlink-underneath  the same.
  *
  * run.json is complete, the exit is 1, nothing is lost, and the whole run
  * ends within SURVIVE_BOUND_S.  Every expectation is checked and the
@@ -48,7 +48,8 @@
 #define BUG_LINE	"kernel BUG at tests/kmod/ut_fault.c"
 #define UNUSABLE	"kernel unusable after"
 
-static const char *const scens[] = { OOPS_SC, "lower-dir-rename", WEDGE_SC, "lower-file-replace" };
+/* Runs in registry order: both faults first, then the plain scenarios after them. */
+static const char *const scens[] = { OOPS_SC, WEDGE_SC, "stale-dirfd-at", "upper-unlink-underneath" };
 #define NSCEN	(sizeof(scens) / sizeof(scens[0]))
 
 /* Unmet expectations, one per line. */
@@ -171,7 +172,7 @@ static char *build_kmod(struct proc_out *p)
 	return ko;
 }
 
-/* lower-dir-rename and lower-file-replace: a result, pass or "kernel unusable". */
+/* The scenarios after the faults: a result, pass or "kernel unusable". */
 static void check_follower(struct unmet *u, const char *dir, const char *sc)
 {
 	char why[1024], *file = it_fmt("%s.json", sc);
@@ -314,9 +315,9 @@ START_TEST(test_vm_survive_oops_and_wedge)
 		report_oops_gap(dir);
 		check_run_json(&u, dir);
 		check_oops(&u, dir);
-		check_follower(&u, dir, "lower-dir-rename");
 		check_wedge(&u, dir);
-		check_follower(&u, dir, "lower-file-replace");
+		check_follower(&u, dir, "stale-dirfd-at");
+		check_follower(&u, dir, "upper-unlink-underneath");
 	}
 	if (u.f)
 		fclose(u.f);
