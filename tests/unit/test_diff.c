@@ -4,8 +4,8 @@
  * noise rule, appeared/vanished/shifted codes, verdict changes and the
  * exit code, the JSON written, and the HTML page's escaping.
  */
-#include <ftw.h>
 #include <stdio.h>
+#include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -14,6 +14,7 @@
 #include "cli.h"
 #include "diff.h"
 #include "report.h"
+#include "scratch.h"
 #include "suites.h"
 
 /* One variant of a handwritten run. */
@@ -83,34 +84,15 @@ static void write_run(const char *dir, const char *run_id, struct fx_var *v, int
 	json_decref(run);
 }
 
-static char base[64];
-
-static int rm_one(const char *path, const struct stat *st, int flag, struct FTW *f)
-{
-	(void)st;
-	(void)f;
-	return flag == FTW_DP ? rmdir(path) : unlink(path);
-}
 
 static void setup(void)
 {
-	snprintf(base, sizeof(base), "/tmp/ut-diff.XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(base));
+	scratch_setup("diff");
 }
 
 static void teardown(void)
 {
-	nftw(base, rm_one, 8, FTW_DEPTH | FTW_PHYS);
-}
-
-static char *at(const char *name)
-{
-	static char buf[4][256];
-	static int i;
-
-	i = (i + 1) % 4;
-	snprintf(buf[i], sizeof(buf[i]), "%s/%s", base, name);
-	return buf[i];
+	scratch_teardown();
 }
 
 /* Run ut_diff_main with the table and errors captured. */
@@ -218,8 +200,8 @@ static void two_runs(const char *verdict_b)
 	put(a.res, "mutations", "upper_unlink", "OK", 10);	/* an op only in A */
 	if (strcmp(verdict_b, "pass"))
 		finding(b.res, verdict_b, "unlinkat returned EIO\nevidence line");
-	write_run(at("a"), "run-a", &a, 1);
-	write_run(at("b"), "run-b", &b, 1);
+	write_run(scratch_at("a"), "run-a", &a, 1);
+	write_run(scratch_at("b"), "run-b", &b, 1);
 }
 
 START_TEST(appeared_vanished_shifted)
@@ -228,10 +210,10 @@ START_TEST(appeared_vanished_shifted)
 	json_t *j, *ch;
 
 	two_runs("pass");
-	c = diff(at("a"), at("b"), NULL);
+	c = diff(scratch_at("a"), scratch_at("b"), NULL);
 	ck_assert_msg(c.rc == 0, "rc %d: %s", c.rc, c.err);
 	ck_assert_msg(c.errlen == 0, "stderr: %s", c.err);
-	j = load(at("b/diff-run-a.json"));
+	j = load(scratch_at("b/diff-run-a.json"));
 	ch = find_change(j, "vanished", "workers", "unlinkat", "ESTALE");
 	ck_assert_msg(ch, "ESTALE 500 -> 0 not vanished:\n%s", c.out);
 	ck_assert_int_eq(json_integer_value(json_object_get(json_object_get(ch, "a"), "count")),
@@ -267,9 +249,9 @@ START_TEST(verdict_worse_exit_1)
 	json_t *j;
 
 	two_runs("fail");
-	c = diff(at("a"), at("b"), at("out.json"));
+	c = diff(scratch_at("a"), scratch_at("b"), scratch_at("out.json"));
 	ck_assert_msg(c.rc == 1, "pass -> fail: rc %d", c.rc);
-	j = load(at("out.json"));
+	j = load(scratch_at("out.json"));
 	ck_assert(json_is_true(json_object_get(j, "worse")));
 	ck_assert_int_eq(json_integer_value(json_object_get(j, "exit")), 1);
 	ck_assert(find_change(j, "worse", NULL, NULL, NULL));
@@ -277,9 +259,9 @@ START_TEST(verdict_worse_exit_1)
 	json_decref(j);
 	captured_free(&c);
 	/* The other way round it got better: exit 0. */
-	c = diff(at("b"), at("a"), at("back.json"));
+	c = diff(scratch_at("b"), scratch_at("a"), scratch_at("back.json"));
 	ck_assert_int_eq(c.rc, 0);
-	j = load(at("back.json"));
+	j = load(scratch_at("back.json"));
 	ck_assert(find_change(j, "better", NULL, NULL, NULL));
 	ck_assert(json_is_false(json_object_get(j, "worse")));
 	json_decref(j);
@@ -302,12 +284,12 @@ START_TEST(verdict_order)
 		b.res = new_res("x", b.verdict);
 		snprintf(da, sizeof(da), "a%d", i);
 		snprintf(db, sizeof(db), "b%d", i);
-		write_run(at(da), da, &a, 1);
-		write_run(at(db), db, &b, 1);
-		c = diff(at(da), at(db), at("o.json"));
+		write_run(scratch_at(da), da, &a, 1);
+		write_run(scratch_at(db), db, &b, 1);
+		c = diff(scratch_at(da), scratch_at(db), scratch_at("o.json"));
 		ck_assert_msg(c.rc == 1, "%s -> %s: rc %d", order[i], order[i + 1], c.rc);
 		captured_free(&c);
-		c = diff(at(db), at(da), at("o.json"));
+		c = diff(scratch_at(db), scratch_at(da), scratch_at("o.json"));
 		ck_assert_msg(c.rc == 0, "%s -> %s: rc %d", order[i + 1], order[i], c.rc);
 		captured_free(&c);
 	}
@@ -320,10 +302,10 @@ START_TEST(same_runs_no_changes)
 	json_t *j;
 
 	two_runs("pass");
-	c = diff(at("a"), at("a"), NULL);
+	c = diff(scratch_at("a"), scratch_at("a"), NULL);
 	ck_assert_int_eq(c.rc, 0);
 	ck_assert_msg(strstr(c.out, "no changes beyond noise"), "%s", c.out);
-	j = load(at("a/diff-run-a.json"));
+	j = load(scratch_at("a/diff-run-a.json"));
 	ck_assert_int_eq(json_array_size(json_object_get(j, "changes")), 0);
 	json_decref(j);
 	captured_free(&c);
@@ -350,11 +332,11 @@ START_TEST(variants_only_in_one_run)
 		put(a[i].res, "ops", "fstatat", "OK", 10);
 		put(b[i].res, "ops", "fstatat", "OK", 10);
 	}
-	write_run(at("a"), "run-a", a, 2);
-	write_run(at("b"), "run-b", b, 2);
-	c = diff(at("a"), at("b"), at("o.json"));
+	write_run(scratch_at("a"), "run-a", a, 2);
+	write_run(scratch_at("b"), "run-b", b, 2);
+	c = diff(scratch_at("a"), scratch_at("b"), scratch_at("o.json"));
 	ck_assert_msg(c.rc == 0, "a crash only in B is no verdict change: rc %d", c.rc);
-	j = load(at("o.json"));
+	j = load(scratch_at("o.json"));
 	ck_assert_int_eq(json_array_size(json_object_get(j, "changes")), 2);
 	ch = find_change(j, "only in A", NULL, NULL, NULL);
 	ck_assert_str_eq(json_string_value(json_object_get(ch, "variant")),
@@ -372,17 +354,17 @@ START_TEST(usage_errors)
 	struct captured c;
 
 	two_runs("pass");
-	c = diff(at("nonexistent"), at("b"), NULL);
+	c = diff(scratch_at("nonexistent"), scratch_at("b"), NULL);
 	ck_assert_int_eq(c.rc, 2);
 	ck_assert_msg(!strncmp(c.err, "undertow: ", 10) && strchr(c.err, '\n') ==
 		      c.err + c.errlen - 1, "want one 'undertow: ' line: '%s'", c.err);
 	captured_free(&c);
-	ck_assert_int_eq(mkdir(at("empty"), 0755), 0);
-	c = diff(at("a"), at("empty"), NULL);
+	ck_assert_int_eq(mkdir(scratch_at("empty"), 0755), 0);
+	c = diff(scratch_at("a"), scratch_at("empty"), NULL);
 	ck_assert_int_eq(c.rc, 2);
 	ck_assert_msg(strstr(c.err, "run.json"), "%s", c.err);
 	captured_free(&c);
-	c = diff(at("a"), at("b"), at("no/such/dir/x.json"));
+	c = diff(scratch_at("a"), scratch_at("b"), scratch_at("no/such/dir/x.json"));
 	ck_assert_int_eq(c.rc, 2);
 	ck_assert_msg(!strncmp(c.err, "undertow: ", 10), "%s", c.err);
 	captured_free(&c);
@@ -395,8 +377,8 @@ START_TEST(results_dir_latest)
 	struct captured c;
 
 	two_runs("pass");
-	ck_assert_int_eq(symlink("b", at("latest")), 0);
-	c = diff(at("a"), base, at("o.json"));
+	ck_assert_int_eq(symlink("b", scratch_at("latest")), 0);
+	c = diff(scratch_at("a"), scratch_base, scratch_at("o.json"));
 	ck_assert_msg(c.rc == 0, "rc %d: %s", c.rc, c.err);
 	ck_assert(strstr(c.out, "vanished"));
 	captured_free(&c);
@@ -481,9 +463,9 @@ START_TEST(report_escapes)
 	json_object_set_new(a.res, "reason", json_string("reason <i>x</i> & y"));
 	finding(a.res, "fail", "openat gave <script>alert('x')</script> & \"more\"\n"
 		"evidence: a<b && c>d");
-	write_run(at("a"), "run-<a>", &a, 1);
-	dirs[0] = at("a");
-	out = at("r.html");
+	write_run(scratch_at("a"), "run-<a>", &a, 1);
+	dirs[0] = scratch_at("a");
+	out = scratch_at("r.html");
 	html = report(dirs, 1, out, &rc);
 	ck_assert_msg(!strstr(html, "<script"), "a <script> got through");
 	ck_assert_msg(strstr(html, "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; "
@@ -510,9 +492,9 @@ START_TEST(report_two_runs)
 	int rc;
 
 	two_runs("fail");
-	dirs[0] = at("a");
-	dirs[1] = at("b");
-	html = report(dirs, 2, at("two.html"), &rc);
+	dirs[0] = scratch_at("a");
+	dirs[1] = scratch_at("b");
+	html = report(dirs, 2, scratch_at("two.html"), &rc);
 	ck_assert(strstr(html, "run-a") && strstr(html, "run-b"));
 	ck_assert_msg(strstr(html, "ESTALE vanished"), "the change is not marked");
 	ck_assert(strstr(html, "EIO appeared"));
@@ -524,7 +506,7 @@ START_TEST(report_two_runs)
 	null = fopen("/dev/null", "w");
 	ck_assert_int_eq(ut_report_main(dirs, 1, NULL, null, stderr), 0);
 	fclose(null);
-	ck_assert_int_eq(access(at("a/report.html"), R_OK), 0);
+	ck_assert_int_eq(access(scratch_at("a/report.html"), R_OK), 0);
 }
 END_TEST
 

@@ -6,7 +6,6 @@
  * is one line that starts with the path at fault and says what is wrong.
  */
 #include <errno.h>
-#include <ftw.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,46 +14,20 @@
 #include <sys/stat.h>
 
 #include "run_read.h"
+#include "scratch.h"
 #include "suites.h"
 
-static char base[64];
-
-static int rm_one(const char *path, const struct stat *st, int flag, struct FTW *f)
-{
-	(void)st;
-	(void)f;
-	return flag == FTW_DP ? rmdir(path) : unlink(path);
-}
 
 static void setup(void)
 {
-	snprintf(base, sizeof(base), "/tmp/ut-read.XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(base));
+	scratch_setup("read");
 }
 
 static void teardown(void)
 {
-	nftw(base, rm_one, 8, FTW_DEPTH | FTW_PHYS);
+	scratch_teardown();
 }
 
-static char *at(const char *name)
-{
-	static char buf[4][PATH_MAX];
-	static int i;
-
-	i = (i + 1) % 4;
-	snprintf(buf[i], sizeof(buf[i]), "%s/%s", base, name);
-	return buf[i];
-}
-
-static void put(const char *path, const char *text)
-{
-	FILE *f = fopen(path, "w");
-
-	ck_assert_msg(f, "cannot write %s", path);
-	fputs(text, f);
-	ck_assert_int_eq(fclose(f), 0);
-}
 
 static void put_json(const char *path, json_t *j)
 {
@@ -136,11 +109,11 @@ START_TEST(scen_not_json)
 	char why[512], tag[32];
 
 	for (size_t i = 0; i < sizeof(not_json) / sizeof(not_json[0]); i++) {
-		put(at("x.json"), not_json[i].text);
+		scratch_put(scratch_at("x.json"), not_json[i].text);
 		snprintf(tag, sizeof(tag), "not_json[%zu]", i);
-		ck_assert_msg(ut_scen_read(at("x.json"), UT_NEED_OUTCOME, &s, why, sizeof(why)) ==
+		ck_assert_msg(ut_scen_read(scratch_at("x.json"), UT_NEED_OUTCOME, &s, why, sizeof(why)) ==
 			      -EINVAL, "%s accepted", tag);
-		check_why(why, at("x.json"), not_json[i].want, tag);
+		check_why(why, scratch_at("x.json"), not_json[i].want, tag);
 	}
 }
 END_TEST
@@ -158,13 +131,13 @@ START_TEST(scen_bad_keys)
 					    json_loads(bad_key[i].value, JSON_DECODE_ANY, NULL));
 		else
 			json_object_del(j, bad_key[i].key);
-		put_json(at("x.json"), j);
+		put_json(scratch_at("x.json"), j);
 		json_decref(j);
 		snprintf(tag, sizeof(tag), "bad_key[%zu]", i);
-		ck_assert_msg(ut_scen_read(at("x.json"), bad_key[i].need, &s, why, sizeof(why)) ==
+		ck_assert_msg(ut_scen_read(scratch_at("x.json"), bad_key[i].need, &s, why, sizeof(why)) ==
 			      -EINVAL, "%s accepted", tag);
-		check_why(why, at("x.json"), "not an undertow result", tag);
-		check_why(why, at("x.json"), bad_key[i].want, tag);
+		check_why(why, scratch_at("x.json"), "not an undertow result", tag);
+		check_why(why, scratch_at("x.json"), bad_key[i].want, tag);
 	}
 }
 END_TEST
@@ -175,14 +148,14 @@ START_TEST(scen_foreign)
 	struct ut_scen_rec s;
 	char why[512];
 
-	put(at("package.json"), "{\"name\": \"pkg\", \"version\": \"1.0.0\"}");
-	ck_assert_int_eq(ut_scen_read(at("package.json"), UT_NEED_OUTCOME, &s, why, sizeof(why)),
+	scratch_put(scratch_at("package.json"), "{\"name\": \"pkg\", \"version\": \"1.0.0\"}");
+	ck_assert_int_eq(ut_scen_read(scratch_at("package.json"), UT_NEED_OUTCOME, &s, why, sizeof(why)),
 			 -EINVAL);
-	check_why(why, at("package.json"), "no 'verdict'", "package.json");
-	put(at("run.json"), "{\"run_id\": \"r\", \"scenarios\": []}");
-	ck_assert_int_eq(ut_scen_read(at("run.json"), UT_NEED_SETTINGS, &s, why, sizeof(why)),
+	check_why(why, scratch_at("package.json"), "no 'verdict'", "package.json");
+	scratch_put(scratch_at("run.json"), "{\"run_id\": \"r\", \"scenarios\": []}");
+	ck_assert_int_eq(ut_scen_read(scratch_at("run.json"), UT_NEED_SETTINGS, &s, why, sizeof(why)),
 			 -EINVAL);
-	check_why(why, at("run.json"), "no 'name'", "run.json");
+	check_why(why, scratch_at("run.json"), "no 'name'", "run.json");
 }
 END_TEST
 
@@ -191,15 +164,15 @@ START_TEST(scen_not_a_file)
 	struct ut_scen_rec s;
 	char why[512];
 
-	ck_assert_int_eq(ut_scen_read(base, UT_NEED_OUTCOME, &s, why, sizeof(why)), -EISDIR);
-	check_why(why, base, "Is a directory", "dir");
-	ck_assert_int_eq(ut_scen_read(at("none.json"), UT_NEED_OUTCOME, &s, why, sizeof(why)),
+	ck_assert_int_eq(ut_scen_read(scratch_base, UT_NEED_OUTCOME, &s, why, sizeof(why)), -EISDIR);
+	check_why(why, scratch_base, "Is a directory", "dir");
+	ck_assert_int_eq(ut_scen_read(scratch_at("none.json"), UT_NEED_OUTCOME, &s, why, sizeof(why)),
 			 -ENOENT);
-	check_why(why, at("none.json"), "No such file", "missing");
-	ck_assert_int_eq(mkfifo(at("fifo.json"), 0644), 0);
-	ck_assert_int_eq(ut_scen_read(at("fifo.json"), UT_NEED_OUTCOME, &s, why, sizeof(why)),
+	check_why(why, scratch_at("none.json"), "No such file", "missing");
+	ck_assert_int_eq(mkfifo(scratch_at("fifo.json"), 0644), 0);
+	ck_assert_int_eq(ut_scen_read(scratch_at("fifo.json"), UT_NEED_OUTCOME, &s, why, sizeof(why)),
 			 -EINVAL);
-	check_why(why, at("fifo.json"), "not a regular file", "fifo");
+	check_why(why, scratch_at("fifo.json"), "not a regular file", "fifo");
 }
 END_TEST
 
@@ -209,14 +182,14 @@ START_TEST(scen_settings_only)
 	struct ut_scen_rec s;
 	char why[512];
 
-	put(at("r.json"), "{\"name\": \"a\", \"seed\": 1, \"workers\": 1, \"mutators\": 0}");
-	ck_assert_msg(ut_scen_read(at("r.json"), UT_NEED_SETTINGS, &s, why, sizeof(why)) == 0,
+	scratch_put(scratch_at("r.json"), "{\"name\": \"a\", \"seed\": 1, \"workers\": 1, \"mutators\": 0}");
+	ck_assert_msg(ut_scen_read(scratch_at("r.json"), UT_NEED_SETTINGS, &s, why, sizeof(why)) == 0,
 		      "%s", why);
 	ck_assert_ptr_null(s.verdict);
 	ck_assert_int_eq(s.ops.n, 0);
 	ck_assert_str_eq(s.backend, "");
 	ut_scen_free(&s);
-	ck_assert_int_eq(ut_scen_read(at("r.json"), UT_NEED_OUTCOME, &s, why, sizeof(why)),
+	ck_assert_int_eq(ut_scen_read(scratch_at("r.json"), UT_NEED_OUTCOME, &s, why, sizeof(why)),
 			 -EINVAL);
 }
 END_TEST
@@ -228,7 +201,7 @@ static void good_run(const char *dir)
 
 	ck_assert_int_eq(mkdir(dir, 0755), 0);
 	snprintf(path, sizeof(path), "%s/run.json", dir);
-	put(path, "{\"run_id\": \"r1\", \"kernel\": \"6.18\", \"argv\": [\"./undertow\", \"run\"], "
+	scratch_put(path, "{\"run_id\": \"r1\", \"kernel\": \"6.18\", \"argv\": [\"./undertow\", \"run\"], "
 	    "\"seed\": 3, \"start\": \"2026-01-01T00:00:00Z\", \"end\": null, "
 	    "\"complete\": true, \"unprivileged\": false, \"kmemleak\": \"off\", "
 	    "\"scenarios\": [{\"name\": \"a\", \"file\": \"a\", \"variant\": \"\", "
@@ -236,9 +209,9 @@ static void good_run(const char *dir)
 	    "\"variant\": \"fuse\", \"verdict\": \"fail\", \"duration_s\": 1}, "
 	    "{\"name\": \"a\", \"file\": \"a\"}]}");
 	snprintf(path, sizeof(path), "%s/a.json", dir);
-	put(path, good_scen);
+	scratch_put(path, good_scen);
 	snprintf(path, sizeof(path), "%s/b@fuse.json", dir);
-	put(path, good_scen);
+	scratch_put(path, good_scen);
 }
 
 START_TEST(run_good)
@@ -246,8 +219,8 @@ START_TEST(run_good)
 	struct ut_run_rec r;
 	char why[512];
 
-	good_run(at("run"));
-	ck_assert_msg(ut_run_read(at("run"), &r, why, sizeof(why)) == 0, "%s", why);
+	good_run(scratch_at("run"));
+	ck_assert_msg(ut_run_read(scratch_at("run"), &r, why, sizeof(why)) == 0, "%s", why);
 	ck_assert_str_eq(r.run_id, "r1");
 	ck_assert_str_eq(r.kernel, "6.18");
 	ck_assert_ptr_null(r.end);
@@ -265,9 +238,9 @@ START_TEST(run_good)
 	ck_assert_ptr_eq(ut_run_find(&r, "b@fuse"), &r.v[1]);
 	ut_run_free(&r);
 	/* A missing variant file is a hole, not a corruption; a results dir means latest. */
-	ck_assert_int_eq(unlink(at("run/b@fuse.json")), 0);
-	ck_assert_int_eq(symlink("run", at("latest")), 0);
-	ck_assert_msg(ut_run_read(base, &r, why, sizeof(why)) == 0, "%s", why);
+	ck_assert_int_eq(unlink(scratch_at("run/b@fuse.json")), 0);
+	ck_assert_int_eq(symlink("run", scratch_at("latest")), 0);
+	ck_assert_msg(ut_run_read(scratch_base, &r, why, sizeof(why)) == 0, "%s", why);
 	ck_assert(!r.v[1].have_res);
 	ck_assert_str_eq(r.v[1].verdict, "fail");
 	ck_assert_msg(strstr(r.v[1].err, "b@fuse.json"), "%s", r.v[1].err);
@@ -305,7 +278,7 @@ START_TEST(run_bad_keys)
 		json_t *j;
 
 		snprintf(tag, sizeof(tag), "run%zu", i);
-		dir = at(tag);
+		dir = scratch_at(tag);
 		good_run(dir);
 		snprintf(path, sizeof(path), "%s/run.json", dir);
 		j = json_load_file(path, 0, NULL);
@@ -346,14 +319,14 @@ START_TEST(run_bad_files)
 		char *dir, path[PATH_MAX];
 
 		snprintf(tag, sizeof(tag), "files%zu", i);
-		dir = at(tag);
+		dir = scratch_at(tag);
 		good_run(dir);
 		snprintf(path, sizeof(path), "%s/%s", dir, cases[i].file);
 		ck_assert_int_eq(unlink(path), 0);
 		if (cases[i].text && !*cases[i].text)
 			ck_assert_int_eq(mkdir(path, 0755), 0);
 		else if (cases[i].text)
-			put(path, cases[i].text);
+			scratch_put(path, cases[i].text);
 		ck_assert_msg(ut_run_read(dir, &r, why, sizeof(why)) == cases[i].err,
 			      "%s: %s", tag, why);
 		check_why(why, cases[i].err == -ENOENT ? dir : path, cases[i].want, tag);
@@ -366,11 +339,11 @@ START_TEST(run_not_a_dir)
 	struct ut_run_rec r;
 	char why[512];
 
-	ck_assert_int_eq(ut_run_read(at("none"), &r, why, sizeof(why)), -ENOENT);
-	check_why(why, at("none"), "No such file", "missing");
-	put(at("plain"), good_scen);
-	ck_assert_int_eq(ut_run_read(at("plain"), &r, why, sizeof(why)), -ENOTDIR);
-	check_why(why, at("plain"), "not a directory", "plain");
+	ck_assert_int_eq(ut_run_read(scratch_at("none"), &r, why, sizeof(why)), -ENOENT);
+	check_why(why, scratch_at("none"), "No such file", "missing");
+	scratch_put(scratch_at("plain"), good_scen);
+	ck_assert_int_eq(ut_run_read(scratch_at("plain"), &r, why, sizeof(why)), -ENOTDIR);
+	check_why(why, scratch_at("plain"), "not a directory", "plain");
 }
 END_TEST
 
