@@ -84,6 +84,13 @@ int ut_op_rmtree(struct ut_ctx *c, const struct ut_op *op);	/* remove a subtree 
 int ut_op_recreate(struct ut_ctx *c, const struct ut_op *op);	/* rmtree + reseed it: new inodes */
 int ut_op_replace(struct ut_ctx *c, const struct ut_op *op);	/* unlink + create a file */
 
+/*
+ * prepare() of the VM-only selftests driven by tests/kmod/ut_fault.ko:
+ * -EOPNOTSUPP (skip) outside undertow's VM or without the module; else
+ * names the process after the scenario, which is what the module matches.
+ */
+int ut_prepare_vm_fault(struct ut_ctx *c);
+
 /* Seeding, also used by the harness before mount. */
 int ut_seed_entry(int dirfd, const char *spec);		/* spec without "L:" */
 int ut_seed_layer(int dirfd, const char *const *seed, char layer, const char *prefix);

@@ -11,25 +11,7 @@
  * lines and the step (umount); the scenarios after it still get a result.
  * Anywhere else, or without the module, it skips.  Test-only (selftest).
  */
-#include <errno.h>
-#include <unistd.h>
-#include <sys/prctl.h>
-
 #include "ops.h"
-#include "procfs.h"
-
-/*
- * The runner names itself after its scenario already; naming the process
- * that mounted (and so unmounts) here too keeps the selftest working
- * whatever process does the teardown.
- */
-static int arm_oops(struct ut_ctx *c)
-{
-	(void)c;
-	if (!ut_cmdline_has("undertow.vm=1") || access("/sys/module/ut_fault", F_OK))
-		return -EOPNOTSUPP;
-	return prctl(PR_SET_NAME, "selftest-oops-umount") ? -errno : 0;
-}
 
 static const struct ut_scenario sc = {
 	.name = "selftest-oops-umount",
@@ -43,6 +25,6 @@ static const struct ut_scenario sc = {
 		{ "openat", ut_op_open, 1, UT_AT_MERGED },
 	},
 	.runtime_s = 1,
-	.prepare = arm_oops,
+	.prepare = ut_prepare_vm_fault,
 };
 UT_REGISTER(sc);

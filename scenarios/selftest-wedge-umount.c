@@ -11,21 +11,7 @@
  * and reported, and the run ending within its bound.  Anywhere else, or
  * without the module, it skips.  Test-only (selftest).
  */
-#include <errno.h>
-#include <unistd.h>
-#include <sys/prctl.h>
-
 #include "ops.h"
-#include "procfs.h"
-
-/* As in selftest-oops-umount: the process that mounted is the one named. */
-static int arm_wedge(struct ut_ctx *c)
-{
-	(void)c;
-	if (!ut_cmdline_has("undertow.vm=1") || access("/sys/module/ut_fault", F_OK))
-		return -EOPNOTSUPP;
-	return prctl(PR_SET_NAME, "selftest-wedge-umount") ? -errno : 0;
-}
 
 static const struct ut_scenario sc = {
 	.name = "selftest-wedge-umount",
@@ -39,6 +25,6 @@ static const struct ut_scenario sc = {
 		{ "openat", ut_op_open, 1, UT_AT_MERGED },
 	},
 	.runtime_s = 1,
-	.prepare = arm_wedge,
+	.prepare = ut_prepare_vm_fault,
 };
 UT_REGISTER(sc);
