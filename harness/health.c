@@ -19,6 +19,7 @@
 #include "engine.h"
 #include "health.h"
 #include "procfs.h"
+#include "reap.h"
 #include "watchdog.h"
 
 static const char *const what[] = {
@@ -65,7 +66,6 @@ static int last_step(int fd)
 
 int ut_health_probe(const char *dir, double bound_s, char *why, size_t sz)
 {
-	double end = ut_now() + bound_s;
 	int pfd[2], st = 0, step;
 	pid_t pid;
 
@@ -76,16 +76,13 @@ int ut_health_probe(const char *dir, double bound_s, char *why, size_t sz)
 	if (pid == 0)
 		probe(pfd[1], dir);
 	close(pfd[1]);
-	while (waitpid(pid, &st, WNOHANG) != pid) {
-		if (ut_now() >= end) {
-			step = last_step(pfd[0]);
-			snprintf(why, sz, "%s stuck for %.0f s (state %c)", what[step], bound_s,
-				 ut_task_state(pid));
-			kill(pid, SIGKILL);
-			close(pfd[0]);
-			return -1;
-		}
-		ut_sleep(0.01);
+	if (ut_reap_within(pid, bound_s, &st) <= 0) {
+		step = last_step(pfd[0]);
+		snprintf(why, sz, "%s stuck for %.0f s (state %c)", what[step], bound_s,
+			 ut_task_state(pid));
+		kill(pid, SIGKILL);	/* left behind if the kernel keeps it */
+		close(pfd[0]);
+		return -1;
 	}
 	close(pfd[0]);
 	if (WIFEXITED(st) && WEXITSTATUS(st) == 0)

@@ -18,6 +18,7 @@
 #include <sys/prctl.h>
 #include <sys/wait.h>
 
+#include "reap.h"
 #include "runctl.h"
 #include "trace.h"
 #include "watchdog.h"
@@ -142,14 +143,9 @@ static void describe_stuck(struct sup *S)
 
 static bool reap_runner(struct sup *S, double bound_s)
 {
-	double end = ut_now() + bound_s;
-
-	do {
-		if (waitpid(S->fate.pid, &S->fate.status, WNOHANG) == S->fate.pid)
-			return S->fate.reaped = true;
-		ut_sleep(0.01);
-	} while (ut_now() < end);
-	return false;
+	if (ut_reap_within(S->fate.pid, bound_s, &S->fate.status) > 0)
+		S->fate.reaped = true;
+	return S->fate.reaped;
 }
 
 /* A runner past its step's bound: record it, kill it, abandon it if it stays. */
