@@ -153,5 +153,6 @@ Suite *bisect_suite(void);
 Suite *badinput_suite(void);
 Suite *fusepath_suite(void);
 Suite *merge_suite(void);
+Suite *ci_suite(void);
 
 #endif
