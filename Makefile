@@ -91,7 +91,8 @@ $(BUILD)/bench: $(BUILD)/tests/bench/bench.o $(CORE_OBJ)
 	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
 shellcheck:
-	shellcheck -x -S warning run.sh harness/*.sh harness/bisect tests/kselftest/*.sh tests/kmod/*.sh .ci/run
+	shellcheck -x -S warning run.sh harness/*.sh harness/bisect tests/kselftest/*.sh tests/kmod/*.sh .ci/run \
+		ci/lava/*.sh tests/ci/*.sh
 
 clean:
 	rm -rf build undertow

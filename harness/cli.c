@@ -25,6 +25,8 @@ void ut_usage(FILE *f)
 	      "       undertow replay RESULT_JSON\n"
 	      "       undertow diff [-O FILE.json] RUN_A RUN_B\n"
 	      "       undertow report [-O FILE.html] RUN [RUN_B]\n"
+	      "       undertow merge [-O|--results DIR] RUN...   the --shard K/N runs of one matrix\n"
+	      "                           as one new run in DIR (default results/)\n"
 	      "options:\n"
 	      "  -t, --time SECS          run time per scenario, 0.1..86400 (default: the\n"
 	      "                           scenario's, 1-2 s)\n"
@@ -299,6 +301,41 @@ static int parse_runs(int argc, char **argv, struct ut_opts *o, char *err, size_
 	return 0;
 }
 
+static const struct option merge_longopts[] = {
+	{ "results", required_argument, NULL, 'O' },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+/* merge [-O|--results DIR] RUN...: the runs go to o->sel. */
+static int parse_merge(int argc, char **argv, struct ut_opts *o, char *err, size_t errsz)
+{
+	char **args = argv + 1;
+	int c;
+
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc - 1, args, ":O:h", merge_longopts, NULL)) != -1) {
+		if (c == '?' || c == ':') {
+			snprintf(err, errsz, c == ':' ? "option '%s' needs a value" :
+				 "unknown option '%s'", args[optind - 1]);
+			return -1;
+		}
+		if (c == 'h') {
+			o->cmd = UT_CMD_HELP;
+			return 0;
+		}
+		o->results = optarg;
+	}
+	o->sel = args + optind;
+	o->nsel = argc - 1 - optind;
+	if (!o->nsel) {
+		snprintf(err, errsz, "merge wants the run directories of the shards: RUN...");
+		return -1;
+	}
+	return ut_check_results_dir(o->results, err, errsz) ? -1 : 0;
+}
+
 int ut_parse_args(int argc, char **argv, struct ut_opts *o, char *err, size_t errsz)
 {
 	const char *cmd;
@@ -310,13 +347,17 @@ int ut_parse_args(int argc, char **argv, struct ut_opts *o, char *err, size_t er
 	o->results = "results";
 	err[0] = '\0';
 	if (argc < 2) {
-		snprintf(err, errsz, "no command (list, run, replay, diff, report)");
+		snprintf(err, errsz, "no command (list, run, replay, diff, report, merge)");
 		return -1;
 	}
 	cmd = argv[1];
 	if (!strcmp(cmd, "diff") || !strcmp(cmd, "report")) {
 		o->cmd = cmd[0] == 'd' ? UT_CMD_DIFF : UT_CMD_REPORT;
 		return parse_runs(argc, argv, o, err, errsz);
+	}
+	if (!strcmp(cmd, "merge")) {
+		o->cmd = UT_CMD_MERGE;
+		return parse_merge(argc, argv, o, err, errsz);
 	}
 	if (!strcmp(cmd, "list"))
 		o->cmd = UT_CMD_LIST;
@@ -327,8 +368,8 @@ int ut_parse_args(int argc, char **argv, struct ut_opts *o, char *err, size_t er
 	else if (!strcmp(cmd, "help") || !strcmp(cmd, "-h") || !strcmp(cmd, "--help"))
 		return o->cmd = UT_CMD_HELP, 0;
 	else {
-		snprintf(err, errsz, "unknown command '%s' (list, run, replay, diff, report)",
-			 cmd);
+		snprintf(err, errsz, "unknown command '%s' (list, run, replay, diff, report, "
+			 "merge)", cmd);
 		return -1;
 	}
 	optind = 0;	/* GNU: 0 re-initialises getopt for a second parse */

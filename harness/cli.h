@@ -10,7 +10,8 @@
 
 #define UT_MAX_CHOICES 32
 
-enum ut_cmd { UT_CMD_HELP, UT_CMD_LIST, UT_CMD_RUN, UT_CMD_REPLAY, UT_CMD_DIFF, UT_CMD_REPORT };
+enum ut_cmd { UT_CMD_HELP, UT_CMD_LIST, UT_CMD_RUN, UT_CMD_REPLAY, UT_CMD_DIFF, UT_CMD_REPORT,
+	      UT_CMD_MERGE };
 
 #define UT_EXIT_PASS	0
 #define UT_EXIT_FAIL	1
@@ -34,7 +35,7 @@ struct ut_opts {
 	const char *matrix;	/* "quick", "full" or NULL */
 	int shard_k, shard_n;	/* --shard K/N, 0/0 = all */
 	const char *stream;	/* --stream PATH|-: frame results files there */
-	char **sel;		/* scenario names or tags */
+	char **sel;		/* scenario names or tags; merge: the run directories */
 	int nsel;
 	const char *runs[2];	/* diff, report: run directories */
 	int nruns;

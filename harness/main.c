@@ -24,6 +24,7 @@
 #include "kmemleak.h"
 #include "layers.h"
 #include "matrix.h"
+#include "merge.h"
 #include "optsets.h"
 #include "pathcheck.h"
 #include "userns.h"
@@ -257,6 +258,8 @@ int main(int argc, char **argv)
 		return ut_cmd_diff(&o);
 	case UT_CMD_REPORT:
 		return ut_cmd_report(&o);
+	case UT_CMD_MERGE:
+		return ut_cmd_merge(&o);
 	case UT_CMD_RUN:
 		break;
 	}

@@ -152,5 +152,7 @@ TCase *badresults_tcase(void);
 Suite *bisect_suite(void);
 Suite *badinput_suite(void);
 Suite *fusepath_suite(void);
+Suite *merge_suite(void);
+Suite *ci_suite(void);
 
 #endif

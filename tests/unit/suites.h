@@ -20,5 +20,7 @@ Suite *matrix_suite(void);
 Suite *uring_suite(void);
 Suite *diff_suite(void);
 Suite *supervise_suite(void);
+Suite *ktap_merge_suite(void);
+Suite *merge_suite(void);
 
 #endif
