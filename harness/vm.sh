@@ -27,7 +27,8 @@
 set -u
 # Called from make (make check, make sanitize): its variables (SAN=1,
 # BUILD=...) must not reach the static build or a kernel build.
-unset MAKEFLAGS MFLAGS MAKELEVEL
+# make exports its command-line variables into the environment too.
+unset MAKEFLAGS MFLAGS MAKELEVEL SAN STATIC BUILD CFLAGS LDFLAGS
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 cache=${UNDERTOW_CACHE:-/var/cache/undertow}

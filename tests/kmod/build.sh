@@ -12,7 +12,8 @@
 # failed, 2 usage or a missing dependency.
 set -u
 # A calling make's variables (SAN=1, BUILD=...) must not reach kbuild.
-unset MAKEFLAGS MFLAGS MAKELEVEL
+# make exports its command-line variables into the environment too.
+unset MAKEFLAGS MFLAGS MAKELEVEL SAN STATIC BUILD CFLAGS LDFLAGS
 
 me=kmod
 src=$(cd "$(dirname "$0")" && pwd)
