@@ -16,6 +16,7 @@
 
 #include "engine.h"
 #include "health.h"
+#include "holders.h"
 #include "kmemleak.h"
 #include "ktap.h"
 #include "procfs.h"
@@ -27,8 +28,9 @@
 
 /*
  * A killed run leaves its empty mountpoint directories behind (the mounts
- * died with its namespace).  Remove those of runs whose pid is gone; rmdir
- * only, so nothing with content is ever touched.
+ * died with its namespace).  Remove those of runs whose pid is gone and
+ * under which nothing is mounted anywhere; rmdir only, so nothing with
+ * content is ever touched.
  */
 static void clean_stale_scratch(void)
 {
@@ -45,6 +47,12 @@ static void clean_stale_scratch(void)
 		    pid <= 0 || !kill(pid, 0) || errno != ESRCH)
 			continue;
 		snprintf(path, sizeof(path), "/tmp/%s", e->d_name);
+		/*
+		 * An abandoned runner may still hold its layers there in its own
+		 * namespace: an rmdir would detach them under it.  Leave those.
+		 */
+		if (ut_mounted_under_anywhere(path))
+			continue;
 		sd = opendir(path);
 		while (sd && (s = readdir(sd))) {
 			char sub[PATH_MAX + 300];

@@ -89,7 +89,7 @@ int ut_find_holders(const char *path, char *buf, size_t sz)
 
 #define MAX_PROCS_SCANNED 8192
 
-static bool has_overlay(const char *pid)
+static bool mountinfo_has(const char *pid, const char *needle)
 {
 	char path[64], line[4096];
 	bool found = false;
@@ -98,13 +98,14 @@ static bool has_overlay(const char *pid)
 	snprintf(path, sizeof(path), "/proc/%s/mountinfo", pid);
 	f = fopen(path, "re");
 	while (f && !found && fgets(line, sizeof(line), f))
-		found = strstr(line, " - overlay ") != NULL;
+		found = strstr(line, needle) != NULL;
 	if (f)
 		fclose(f);
 	return found;
 }
 
-bool ut_overlay_mounted_anywhere(void)
+/* Does any process's mountinfo hold @needle?  Bounded by MAX_PROCS_SCANNED. */
+static bool mounted_anywhere(const char *needle)
 {
 	DIR *proc = opendir("/proc");
 	struct dirent *p;
@@ -115,9 +116,22 @@ bool ut_overlay_mounted_anywhere(void)
 		if (!isdigit((unsigned char)p->d_name[0]))
 			continue;
 		n++;
-		found = has_overlay(p->d_name);
+		found = mountinfo_has(p->d_name, needle);
 	}
 	if (proc)
 		closedir(proc);
 	return found;
+}
+
+bool ut_mounted_under_anywhere(const char *dir)
+{
+	char needle[PATH_MAX + 4];
+
+	snprintf(needle, sizeof(needle), " %s/", dir);
+	return mounted_anywhere(needle);
+}
+
+bool ut_overlay_mounted_anywhere(void)
+{
+	return mounted_anywhere(" - overlay ");
 }

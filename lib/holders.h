@@ -19,5 +19,10 @@ int ut_find_holders(const char *path, char *buf, size_t sz);
  * Used after our own overlay is gone: the ovl_inode slab is system-wide.
  */
 bool ut_overlay_mounted_anywhere(void);
+/*
+ * Is anything mounted below @dir in any process's mount namespace (an
+ * abandoned runner's layers, say)?  Read from /proc/PID/mountinfo only.
+ */
+bool ut_mounted_under_anywhere(const char *dir);
 
 #endif

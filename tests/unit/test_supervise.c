@@ -8,8 +8,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
 
 #include "health.h"
+#include "holders.h"
 #include "runctl.h"
 #include "suites.h"
 
@@ -110,6 +113,24 @@ START_TEST(test_health_probe)
 }
 END_TEST
 
+/* What keeps a killed run's scratch directory from being removed under a runner. */
+START_TEST(test_mounted_under)
+{
+	char dir[] = "/tmp/ut-under.XXXXXX", sub[64];
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(sub, sizeof(sub), "%s/01-x", dir);
+	ck_assert_int_eq(mkdir(sub, 0755), 0);
+	ck_assert(!ut_mounted_under_anywhere(dir));
+	ck_assert_int_eq(mount("tmpfs", sub, "tmpfs", 0, "size=1m"), 0);
+	ck_assert(ut_mounted_under_anywhere(dir));
+	ck_assert_int_eq(umount2(sub, 0), 0);
+	ck_assert(!ut_mounted_under_anywhere(dir));
+	ck_assert_int_eq(rmdir(sub), 0);
+	ck_assert_int_eq(rmdir(dir), 0);
+}
+END_TEST
+
 Suite *supervise_suite(void)
 {
 	Suite *s = suite_create("supervise");
@@ -119,6 +140,7 @@ Suite *supervise_suite(void)
 	tcase_add_test(tc, test_steps);
 	tcase_add_test(tc, test_detector_table);
 	tcase_add_test(tc, test_health_probe);
+	tcase_add_test(tc, test_mounted_under);
 	suite_add_tcase(s, tc);
 	return s;
 }
