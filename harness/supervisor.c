@@ -221,11 +221,13 @@ static void sum_hists(struct sup *S)
 		struct ut_hist *h = p->role == UT_MUTATOR ? r->muts : r->ops;
 		int n = p->role == UT_MUTATOR ? r->nmuts : r->nops;
 
-		for (int k = 0; k < n; k++)
+		for (int k = 0; k < n; k++) {
 			for (int b = 0; b < UT_NBUCKET; b++) {
 				h[k].ret[b] += p->hist[k][b];
 				h[k].calls += p->hist[k][b];
 			}
+			h[k].effective += p->reached[k];
+		}
 	}
 }
 

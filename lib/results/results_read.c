@@ -57,6 +57,24 @@ static int by_op_name(const void *a, const void *b)
 	return strcmp(((const struct ut_op_rec *)a)->name, ((const struct ut_op_rec *)b)->name);
 }
 
+/* "effective": calls that reached the op's path, at most its calls; optional. */
+static int read_effective(const char *role, const char *name, json_t *v, struct ut_op_rec *op,
+			  char *what, size_t sz)
+{
+	uint64_t n;
+
+	op->effective = -1;
+	if (!v)
+		return 0;
+	if (!ut_jcount(v, &n) || n > op->calls) {
+		snprintf(what, sz, "%s.%s.effective: want an integer <= its calls (%llu)", role,
+			 name, (unsigned long long)op->calls);
+		return -1;
+	}
+	op->effective = (int64_t)n;
+	return 0;
+}
+
 /* One op: {"calls": N, "returns": {"OK": n, ...}}; calls cover the returns. */
 static int read_op(const char *role, const char *name, json_t *o, struct ut_op_rec *op,
 		   char *what, size_t sz)
@@ -92,7 +110,7 @@ static int read_op(const char *role, const char *name, json_t *o, struct ut_op_r
 			 (unsigned long long)sum);
 		return -1;
 	}
-	return 0;
+	return read_effective(role, name, json_object_get(o, "effective"), op, what, sz);
 }
 
 static int read_hist(const char *role, json_t *o, struct ut_hist_rec *h, char *what, size_t sz)

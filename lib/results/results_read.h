@@ -24,6 +24,7 @@ struct ut_rc_rec {
 struct ut_op_rec {
 	const char *name;
 	uint64_t calls;		/* "calls", or the sum of the returns without it */
+	int64_t effective;	/* calls that reached the op's path; -1: not recorded */
 	struct ut_rc_rec *rc;
 	int nrc;
 };

@@ -152,5 +152,6 @@ TCase *badresults_tcase(void);
 Suite *bisect_suite(void);
 Suite *badinput_suite(void);
 Suite *fusepath_suite(void);
+Suite *coverage_suite(void);
 
 #endif
