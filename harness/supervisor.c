@@ -304,7 +304,8 @@ void ut_run_variant(const struct ut_variant *v, const struct ut_run_cfg *cfg,
 	fill_settings(&S);
 	S.c = (struct ut_det_ctx){ .sc = sc, .r = r, .snap = json_object(), .kmsg = json_array(),
 				   .e = &S.e, .runner = &S.fate, .hang_timeout = cfg->hang_timeout,
-				   .sysrq = cfg->sysrq, .kmemleak = cfg->kmemleak };
+				   .sysrq = cfg->sysrq, .kmemleak = cfg->kmemleak,
+				   .coverage = cfg->coverage, .keys = json_object() };
 	ut_detect_before(&S.c, UT_DET_SUPERVISOR);
 	supervise(&S);
 	S.c.interrupted = ut_interrupted;
@@ -316,6 +317,8 @@ void ut_run_variant(const struct ut_variant *v, const struct ut_run_cfg *cfg,
 	procs = S.e.sh ? ut_trace_procs(&S.e) : json_array();
 	r->extra = json_pack("{s:o, s:o, s:o}", "procs", procs, "snapshots", S.c.snap,
 			     "kmsg", S.c.kmsg);
+	json_object_update(r->extra, S.c.keys);	/* coverage */
+	json_decref(S.c.keys);
 	json_object_set_new(r->extra, "runner", json_pack("{s:i, s:s, s:b}", "pid",
 			    (int)S.fate.pid, "last_step", S.fate.step ? S.fate.step : "none",
 			    "abandoned", S.fate.abandoned));

@@ -86,6 +86,13 @@ struct ut_scenario {
 	 * a failure, so a fix or a regression shows in undertow diff.
 	 */
 	const int *known;
+	/*
+	 * The overlayfs functions this scenario exists to reach: real,
+	 * kprobe-able (not inlined) functions of fs/overlayfs.  A coverage
+	 * run (--coverage) says which it reached and which it missed.
+	 * Every scenario but the selftests declares some.
+	 */
+	const char *const *aims;
 	unsigned runtime_s;		/* default run time, 0 = harness default */
 	/*
 	 * Optional: runs once after mount, before the workers fork.  0, or

@@ -14,6 +14,8 @@
 #include <stdint.h>
 #include <jansson.h>
 
+#include "coverage.h"
+
 /* One return code of an op: "ESTALE" 12 times. */
 struct ut_rc_rec {
 	const char *name;
@@ -56,6 +58,7 @@ struct ut_scen_rec {
 	int nfindings;
 	const char **kmsg;	/* kernel records since the marker */
 	int nkmsg;
+	struct ut_cov_rec cov;	/* "coverage": status NULL when not recorded */
 };
 
 /*

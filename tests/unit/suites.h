@@ -20,5 +20,6 @@ Suite *matrix_suite(void);
 Suite *uring_suite(void);
 Suite *diff_suite(void);
 Suite *supervise_suite(void);
+Suite *coverage_suite(void);
 
 #endif
