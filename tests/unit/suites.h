@@ -21,5 +21,6 @@ Suite *uring_suite(void);
 Suite *diff_suite(void);
 Suite *supervise_suite(void);
 Suite *coverage_suite(void);
+Suite *diff_cov_suite(void);
 
 #endif
