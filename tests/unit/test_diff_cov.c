@@ -13,6 +13,7 @@
 
 #include "diff.h"
 #include "report.h"
+#include "report_html.h"
 #include "suites.h"
 
 static char root[64];
@@ -149,6 +150,47 @@ START_TEST(no_coverage_no_lines)
 }
 END_TEST
 
+/* The page of @n runs, built and rendered in memory. */
+static char *page(const char *const *dirs, int n)
+{
+	struct ut_rpt m;
+	char why[512], *html = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&html, &len);
+
+	ck_assert_msg(ut_rpt_build(&m, dirs, n, why, sizeof(why)) == 0, "%s", why);
+	ut_html_page(f, &m);
+	fclose(f);
+	ut_rpt_free(&m);
+	return html;
+}
+
+START_TEST(report_function_table)
+{
+	const char *two[] = { run_with("a", cov_a), run_with("b", cov_b) };
+	const char *none[] = { run_with("none", NULL) };
+	const char *skip[] = { run_with("skip", cov_skip) };
+	char *html = page(two, 2);
+
+	ck_assert_msg(strstr(html, "<h2>overlayfs functions</h2>"), "no section");
+	ck_assert(strstr(html, "A: 2 of 4 functions probed reached; B: 3 of 4"));
+	ck_assert(strstr(html, "<tr><td><code>ovl_copy_up_one</code></td><td class=\"num\">3</td>"
+			 "<td class=\"num\">1</td><td class=\"num none\">0</td><td></td><td> "
+			 "<span class=\"tag k-function-lost\">function lost</span></td>"));
+	ck_assert(strstr(html, "<code>ovl_new_in_b</code></td><td class=\"none\">-</td>"));
+	ck_assert(strstr(html, "<code>ovl_lookup</code>") &&
+		  strstr(html, "<span>lower-dir-rename</span>"));	/* its aim, reached */
+	free(html);
+	html = page(none, 1);
+	ck_assert(!strstr(html, "overlayfs functions"));	/* no --coverage, no section */
+	free(html);
+	html = page(skip, 1);
+	ck_assert(strstr(html, "skip (tracing refused: x)"));
+	ck_assert(!strstr(html, "<table class=\"ovw fn\">"));
+	free(html);
+}
+END_TEST
+
 Suite *diff_cov_suite(void)
 {
 	Suite *s = suite_create("diff_cov");
@@ -157,6 +199,7 @@ Suite *diff_cov_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, functions_gained_and_lost);
 	tcase_add_test(tc, no_coverage_no_lines);
+	tcase_add_test(tc, report_function_table);
 	suite_add_tcase(s, tc);
 	return s;
 }
