@@ -153,5 +153,6 @@ Suite *bisect_suite(void);
 Suite *badinput_suite(void);
 Suite *fusepath_suite(void);
 Suite *coverage_suite(void);
+Suite *vm_cov_suite(void);
 
 #endif

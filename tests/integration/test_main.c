@@ -53,6 +53,7 @@ int main(void)
 	srunner_add_suite(sr, badinput_suite());
 	srunner_add_suite(sr, fusepath_suite());
 	srunner_add_suite(sr, coverage_suite());
+	srunner_add_suite(sr, vm_cov_suite());
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);
