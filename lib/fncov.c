@@ -185,12 +185,25 @@ static int make_instance(struct ut_fncov *s, char *why, size_t sz)
 	return 0;
 }
 
-/* Keep the symbols that took a probe and a trigger: only they count. */
+/* Forget the function index (not the symbols): it is rebuilt from what took. */
+static void drop_index(struct ut_fncov *s)
+{
+	for (int i = 0; i < s->nfn; i++)
+		free(s->fn[i]);
+	free(s->fn);
+	free(s->fn_of);
+	free(s->sym);
+	s->fn = s->sym = NULL;
+	s->fn_of = NULL;
+	s->nfn = s->nsym = 0;
+}
+
+/* Probe each symbol; keep those that took a probe and a trigger: only they count. */
 static int probe_all(struct ut_fncov *s, char *why, size_t sz)
 {
 	char **keep = calloc(s->nsym + 1, sizeof(*keep)), path[PATH_MAX + 16];
 	bool stop = false;
-	int n = 0, err = 0;
+	int n = 0, err = 0, nsym = s->nsym;
 
 	if (!keep)
 		return -ENOMEM;
@@ -201,28 +214,17 @@ static int probe_all(struct ut_fncov *s, char *why, size_t sz)
 		free(keep);
 		return -ENOENT;
 	}
-	for (int i = 0; i < s->nsym; i++) {
-		if (!stop)
-			err = probe_one(s, i, why, sz);
-		if (!err && !stop)
+	for (int i = 0; i < nsym; i++) {
+		if (!stop && !(err = probe_one(s, i, why, sz)))
 			keep[n++] = s->sym[i];
 		else
 			free(s->sym[i]);
 		/* Refused outright: no point trying the rest. */
 		stop = stop || fatal(err) || (err && !n && s->refused >= 8);
 	}
-	for (int i = 0; i < s->nfn; i++)
-		free(s->fn[i]);
-	free(s->fn);
-	free(s->fn_of);
-	free(s->sym);
-	s->fn = NULL;
-	s->fn_of = NULL;
-	s->nfn = 0;
+	drop_index(s);
 	if (!n) {
 		free(keep);
-		s->sym = NULL;
-		s->nsym = 0;
 		return err ? err : -ENOENT;
 	}
 	return ut_fncov_index(s, keep, n);
