@@ -78,19 +78,26 @@ static int fn_index(const char *name)
 	return -1;
 }
 
-/* {"reached": [...], "missed": [...], "unprobed": [...]}; missed ones also as a finding. */
+/*
+ * {"reached": [...], "missed": [...], "unprobed": [...]}; missed ones also
+ * as a finding.  A scenario that never ran an op (skipped, broken) missed
+ * nothing: its aims are "not_run".
+ */
 static json_t *aims_json(struct ut_det_ctx *c, const uint64_t *hits)
 {
-	json_t *a = json_pack("{s:[], s:[], s:[]}", "reached", "missed", "unprobed");
+	json_t *a = json_pack("{s:[], s:[], s:[], s:[]}", "reached", "missed", "unprobed",
+			      "not_run");
+	bool ran = ut_total_calls(c->r->ops, c->r->nops) > 0;
 	char missed[512] = "";
 	size_t n = 0;
 
 	for (const char *const *p = c->sc->aims; p && *p; p++) {
 		int i = fn_index(*p);
-		const char *k = i < 0 ? "unprobed" : hits[i] ? "reached" : "missed";
+		const char *k = !ran ? "not_run" : i < 0 ? "unprobed" : hits[i] ? "reached" :
+				"missed";
 
 		json_array_append_new(json_object_get(a, k), json_string(*p));
-		if (i >= 0 && !hits[i] && n < sizeof(missed))
+		if (ran && i >= 0 && !hits[i] && n < sizeof(missed))
 			n += snprintf(missed + n, sizeof(missed) - n, "%s%s", n ? ", " : "", *p);
 	}
 	if (n)
