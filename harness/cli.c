@@ -44,6 +44,8 @@ void ut_usage(FILE *f)
 	      "      --stream PATH|-      also frame each results file onto PATH (the VM runner's\n"
 	      "                           serial line; - = stdout)\n"
 	      "      --sysrq              on a hang, also dump blocked tasks (sysrq-w) to the kernel log\n"
+	      "      --coverage           record which overlayfs functions each scenario reached\n"
+	      "                           (kprobe events + hist triggers; skip with the reason)\n"
 	      "diff and report (RUN: a run directory, or a results directory's latest):\n"
 	      "  -O, --output FILE        diff: the JSON (default RUN_B/diff-<run id of A>.json)\n"
 	      "                           report: the HTML page (default RUN/report.html)\n"
@@ -123,6 +125,7 @@ static const struct option longopts[] = {
 	{ "hang-timeout", required_argument, NULL, 'H' },
 	{ "results", required_argument, NULL, 'R' },
 	{ "sysrq", no_argument, NULL, 'S' },
+	{ "coverage", no_argument, NULL, 'C' },
 	{ "backend", required_argument, NULL, 'b' },
 	{ "ovl-opts", required_argument, NULL, 'o' },
 	{ "matrix", required_argument, NULL, 'M' },
@@ -233,6 +236,9 @@ static int parse_opt(int c, const char *arg, struct ut_opts *o, char *err, size_
 		return *arg ? 0 : bad(err, sz, "--results wants a directory", arg);
 	case 'S':
 		o->sysrq = true;
+		return 0;
+	case 'C':
+		o->coverage = true;
 		return 0;
 	case 'b':
 		return add_backends(o, arg, err, sz);

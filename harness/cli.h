@@ -28,6 +28,7 @@ struct ut_opts {
 	const char *results;
 	const char *replay;	/* RESULT_JSON for replay */
 	bool sysrq;		/* sysrq-w on a hang */
+	bool coverage;		/* --coverage: overlayfs functions reached */
 	const char *backends[UT_MAX_CHOICES];	/* -b, each checked */
 	int nbackends;
 	const char *optsets[UT_MAX_CHOICES];	/* -o: set names or option strings */

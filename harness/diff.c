@@ -22,6 +22,7 @@ static const char *const kind_names[UT_CH_NKINDS] = {
 	[UT_CH_OP_ONLY_A] = "op only in A", [UT_CH_OP_ONLY_B] = "op only in B",
 	[UT_CH_APPEARED] = "appeared", [UT_CH_VANISHED] = "vanished",
 	[UT_CH_SHIFTED] = "shifted",
+	[UT_CH_FN_GAINED] = "function gained", [UT_CH_FN_LOST] = "function lost",
 };
 
 const char *ut_change_name(enum ut_change_kind k)
@@ -67,7 +68,7 @@ bool ut_diff_shifted(uint64_t na, uint64_t ca, uint64_t nb, uint64_t cb, double 
 	       d * d > UT_DIFF_MIN_Z * UT_DIFF_MIN_Z * var;
 }
 
-static int add(struct ut_diff *d, const struct ut_change *c)
+int ut_diff_add(struct ut_diff *d, const struct ut_change *c)
 {
 	if (d->n == d->cap) {
 		int cap = d->cap ? d->cap * 2 : 64;
@@ -103,7 +104,7 @@ static int diff_code(struct ut_diff *d, struct ut_change *c)
 		c->kind = UT_CH_VANISHED;
 	else
 		return 0;
-	return add(d, c);
+	return ut_diff_add(d, c);
 }
 
 /* One op in A and B (either NULL when not called); codes merged by name. */
@@ -118,7 +119,7 @@ static int diff_op(struct ut_diff *d, struct ut_change *c, const struct ut_op_re
 		return 0;
 	if (!c->ca || !c->cb) {
 		c->kind = c->ca ? UT_CH_OP_ONLY_A : UT_CH_OP_ONLY_B;
-		return add(d, c);
+		return ut_diff_add(d, c);
 	}
 	while (!err && (i < oa->nrc || j < ob->nrc)) {
 		const struct ut_rc_rec *ra = i < oa->nrc ? &oa->rc[i] : NULL;
@@ -165,7 +166,7 @@ static int diff_verdict(struct ut_diff *d, const struct ut_run_var *a,
 		return 0;
 	/* Verdicts are ordered by severity: skip < pass < fail < ... < crash. */
 	c.kind = ra < 0 || rb < 0 ? UT_CH_VERDICT : rb > ra ? UT_CH_WORSE : UT_CH_BETTER;
-	return add(d, &c);
+	return ut_diff_add(d, &c);
 }
 
 int ut_diff_runs(const struct ut_run_rec *a, const struct ut_run_rec *b, struct ut_diff *d)
@@ -179,7 +180,7 @@ int ut_diff_runs(const struct ut_run_rec *a, const struct ut_run_rec *b, struct 
 					  .va = va->verdict };
 
 		if (!vb) {
-			err = add(d, &only);
+			err = ut_diff_add(d, &only);
 			continue;
 		}
 		err = diff_verdict(d, va, vb);
@@ -195,9 +196,9 @@ int ut_diff_runs(const struct ut_run_rec *a, const struct ut_run_rec *b, struct 
 					  .vb = b->v[i].verdict };
 
 		if (!ut_run_find(a, b->v[i].file))
-			err = add(d, &only);
+			err = ut_diff_add(d, &only);
 	}
-	return err;
+	return err ? err : ut_diff_coverage(a, b, d);
 }
 
 void ut_diff_free(struct ut_diff *d)

@@ -36,6 +36,8 @@ enum ut_change_kind {
 	UT_CH_APPEARED,		/* return code: 0 in A, > 0 in B */
 	UT_CH_VANISHED,		/* > 0 in A, 0 in B */
 	UT_CH_SHIFTED,		/* share moved beyond noise */
+	UT_CH_FN_GAINED,	/* an overlayfs function reached in B, not in A (--coverage) */
+	UT_CH_FN_LOST,		/* reached in A, not in B */
 	UT_CH_NKINDS
 };
 
@@ -44,9 +46,9 @@ struct ut_change {
 	enum ut_change_kind kind;
 	const char *file;	/* variant */
 	const char *role;	/* "workers", "mutators", or NULL for verdicts */
-	const char *op;		/* NULL for verdict and variant lines */
+	const char *op;		/* NULL for verdict and variant lines; a function's name */
 	const char *ret;	/* "ESTALE"; NULL unless a return code line */
-	uint64_t na, ca, nb, cb;	/* count and op calls in A and B */
+	uint64_t na, ca, nb, cb;	/* count and op calls in A and B (functions: hits) */
 	double z;		/* two-proportion z of the share, B against A */
 	const char *va, *vb;	/* verdicts, for verdict and variant lines */
 };
@@ -62,8 +64,19 @@ const char *ut_change_name(enum ut_change_kind k);	/* "appeared", ... */
 /* The share test alone: true when n/c moved beyond noise; *z gets z. */
 bool ut_diff_shifted(uint64_t na, uint64_t ca, uint64_t nb, uint64_t cb, double *z);
 
-/* Every change from @a to @b, in A's variant order.  0 or -ENOMEM. */
+/* Every change from @a to @b, in A's variant order, functions last.  0 or -ENOMEM. */
 int ut_diff_runs(const struct ut_run_rec *a, const struct ut_run_rec *b, struct ut_diff *d);
+/* Append @c to @d.  0 or -ENOMEM. */
+int ut_diff_add(struct ut_diff *d, const struct ut_change *c);
+/*
+ * Functions reached in one run's coverage (the union of its variants) and
+ * not in the other's, when both have coverage.  0 or -ENOMEM.
+ */
+int ut_diff_coverage(const struct ut_run_rec *a, const struct ut_run_rec *b, struct ut_diff *d);
+/* "# A: coverage: 120 of 244 overlayfs functions reached", when @r recorded coverage. */
+void ut_diff_cov_describe(FILE *out, const char *tag, const struct ut_run_rec *r);
+/* The label of function lines in the variant column: they are the runs' unions. */
+#define UT_DIFF_ALL	"(all variants)"
 void ut_diff_free(struct ut_diff *d);
 
 /*

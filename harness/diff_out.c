@@ -19,6 +19,12 @@ static bool is_verdict_line(const struct ut_change *c)
 	return c->kind <= UT_CH_ONLY_B;
 }
 
+/* A function's line (--coverage): its hits in A and B. */
+static bool is_fn_line(const struct ut_change *c)
+{
+	return c->kind == UT_CH_FN_GAINED || c->kind == UT_CH_FN_LOST;
+}
+
 static double share(uint64_t n, uint64_t calls)
 {
 	return calls ? (double)n / calls : 0;
@@ -31,6 +37,8 @@ static json_t *side_json(const struct ut_change *c, bool b)
 
 	if (is_verdict_line(c))
 		return verdict ? json_pack("{s:s}", "verdict", verdict) : json_null();
+	if (is_fn_line(c))
+		return json_pack("{s:I}", "hits", (json_int_t)n);
 	if (!c->ret)
 		return json_pack("{s:I}", "calls", (json_int_t)calls);
 	return json_pack("{s:I, s:I, s:f}", "count", (json_int_t)n, "calls", (json_int_t)calls,
@@ -46,7 +54,7 @@ static json_t *change_json(const struct ut_change *c)
 	if (j && c->role)
 		json_object_set_new(j, "role", json_string(c->role));
 	if (j && c->op)
-		json_object_set_new(j, "op", json_string(c->op));
+		json_object_set_new(j, is_fn_line(c) ? "function" : "op", json_string(c->op));
 	if (j && c->ret) {
 		json_object_set_new(j, "return", json_string(c->ret));
 		json_object_set_new(j, "z", json_real(c->z));
@@ -96,6 +104,8 @@ static void side_text(const struct ut_change *c, bool b, char *buf, size_t sz)
 
 	if (is_verdict_line(c))
 		snprintf(buf, sz, "%s", verdict ? verdict : "-");
+	else if (is_fn_line(c))
+		snprintf(buf, sz, "%llu hits", (unsigned long long)n);
 	else if (!c->ret && !calls)
 		snprintf(buf, sz, "-");
 	else if (!c->ret)
@@ -113,6 +123,7 @@ static void describe_run(FILE *out, const char *tag, const struct ut_run_rec *r)
 		snprintf(seed, sizeof(seed), "%lld", (long long)r->seed);
 	fprintf(out, "# %s: %s (run %s, kernel %s, seed %s, %s)\n", tag, r->dir, r->run_id,
 		r->kernel ? r->kernel : "?", seed, !r->complete ? "INCOMPLETE" : "complete");
+	ut_diff_cov_describe(out, tag, r);
 	for (int i = 0; i < r->n; i++)
 		if (!r->v[i].have_res)
 			fprintf(out, "# %s: %s: ops not compared: %s\n", tag, r->v[i].file,

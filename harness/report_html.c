@@ -379,7 +379,10 @@ static const char css[] =
 	".k-worse{border-color:#c0392b;color:#c0392b;font-weight:700}"
 	".k-better{border-color:#2e9e44;color:#2e7d32;font-weight:700}\n"
 	".k-appeared{border-color:#c0392b;color:#a4281b}.k-vanished{border-color:#2e9e44;"
-	"color:#2e7d32}.k-shifted{border-color:#1f77b4;color:#1f5f94}\n";
+	"color:#2e7d32}.k-shifted{border-color:#1f77b4;color:#1f5f94}\n"
+	".k-function-gained{border-color:#2e9e44;color:#2e7d32}"
+	".k-function-lost{border-color:#c0392b;color:#a4281b}\n"
+	"table.fn td.num{text-align:right}.fn .miss{color:#c0392b;font-weight:600}\n";
 
 void ut_html_page(FILE *f, const struct ut_rpt *m)
 {
@@ -402,6 +405,7 @@ void ut_html_page(FILE *f, const struct ut_rpt *m)
 		diff_summary(&h);
 	legend(&h);
 	overview(&h);
+	ut_html_coverage(&h);
 	for (int i = 0; i < m->nvar; i++)
 		ut_html_variant(&h, i);
 	fputs("</body></html>\n", f);

@@ -18,6 +18,8 @@ struct ut_html {
 
 /* The whole page of @m to @f. */
 void ut_html_page(FILE *f, const struct ut_rpt *m);
+/* The per-function coverage table, when a run recorded coverage. */
+void ut_html_coverage(struct ut_html *h);
 /* The section of variant @idx (m->var[idx]). */
 void ut_html_variant(struct ut_html *h, int idx);
 

@@ -193,7 +193,8 @@ int ut_rpt_build(struct ut_rpt *m, const char *const *dirs, int n, char *why, si
 		if (ut_run_read(dirs[m->nrun], &m->run[m->nrun], why, sz))
 			return -1;
 	if ((m->nrun > 1 && ut_diff_runs(&m->run[0], &m->run[1], &m->diff)) ||
-	    collect_codes(m) || collect_vars(m)) {
+	    collect_codes(m) || collect_vars(m) || ut_run_coverage(&m->run[0], &m->cov[0]) ||
+	    (m->nrun > 1 && ut_run_coverage(&m->run[1], &m->cov[1]))) {
 		snprintf(why, sz, "report: out of memory");
 		return -1;
 	}
@@ -221,8 +222,10 @@ void ut_rpt_free(struct ut_rpt *m)
 	free(m->var);
 	free(m->codes);
 	ut_diff_free(&m->diff);
-	for (int r = 0; r < 2; r++)
+	for (int r = 0; r < 2; r++) {
+		ut_cov_free(&m->cov[r]);
 		ut_run_free(&m->run[r]);
+	}
 	memset(m, 0, sizeof(*m));
 }
 

@@ -56,6 +56,7 @@ struct ut_rpt {
 	struct ut_rpt_var *var;	/* A's order, then those only in B */
 	int nvar;
 	int verdicts[2][UT_NVERDICT];	/* variants per verdict, per run */
+	struct ut_cov_rec cov[2];	/* function coverage, the union of each run's variants */
 };
 
 /*

@@ -214,7 +214,7 @@ int ut_run_list(const struct ut_opts *o, const struct ut_variant *sel, int nsel,
 		.seed = o->seed, .time_s = o->time_s, .hang_timeout = o->hang_timeout,
 		.workers = o->workers > 0 ? o->workers : ut_default_workers(),
 		.mutators = o->mutators >= 0 ? o->mutators : ut_default_mutators(),
-		.root = st.root, .self = argv[0], .sysrq = o->sysrq,
+		.root = st.root, .self = argv[0], .sysrq = o->sysrq, .coverage = o->coverage,
 		.unprivileged = unprivileged,
 	};
 	json_t *rows = json_array();

@@ -21,6 +21,7 @@ struct ut_run_cfg {
 	const char *self;		/* how to call undertow, for replay */
 	bool kmemleak;			/* scan after each scenario */
 	bool sysrq;			/* sysrq-w on a hang */
+	bool coverage;			/* function coverage per scenario */
 	bool unprivileged;		/* in a user namespace: userxattr, no loop devices */
 };
 

@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <sys/utsname.h>
 
+#include "coverage.h"
 #include "engine.h"
 #include "ktap.h"
 #include "rundir.h"
@@ -122,6 +123,7 @@ void ut_out_record(struct run_state *st, int idx, const char *vname, struct ut_r
 	snprintf(path, sizeof(path), "%s.json", vname);
 	ut_out_stream(st, path);
 	ut_run_row_add(st->run, vname, r->name, r->variant, r->verdict, r->duration_s);
+	ut_cov_union_add(st->run, json_object_get(r->extra, "coverage"));
 	ut_out_run_json(st);
 	log_kmsg(st, r);
 	ut_top_returns(r->ops, r->nops, 4, top, sizeof(top));

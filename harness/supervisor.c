@@ -217,11 +217,13 @@ static void sum_hists(struct sup *S)
 		struct ut_hist *h = p->role == UT_MUTATOR ? r->muts : r->ops;
 		int n = p->role == UT_MUTATOR ? r->nmuts : r->nops;
 
-		for (int k = 0; k < n; k++)
+		for (int k = 0; k < n; k++) {
 			for (int b = 0; b < UT_NBUCKET; b++) {
 				h[k].ret[b] += p->hist[k][b];
 				h[k].calls += p->hist[k][b];
 			}
+			h[k].effective += p->reached[k];
+		}
 	}
 }
 
@@ -298,7 +300,8 @@ void ut_run_variant(const struct ut_variant *v, const struct ut_run_cfg *cfg,
 	fill_settings(&S);
 	S.c = (struct ut_det_ctx){ .sc = sc, .r = r, .snap = json_object(), .kmsg = json_array(),
 				   .e = &S.e, .runner = &S.fate, .hang_timeout = cfg->hang_timeout,
-				   .sysrq = cfg->sysrq, .kmemleak = cfg->kmemleak };
+				   .sysrq = cfg->sysrq, .kmemleak = cfg->kmemleak,
+				   .coverage = cfg->coverage, .keys = json_object() };
 	ut_detect_before(&S.c, UT_DET_SUPERVISOR);
 	supervise(&S);
 	S.c.interrupted = ut_interrupted;
@@ -310,6 +313,8 @@ void ut_run_variant(const struct ut_variant *v, const struct ut_run_cfg *cfg,
 	procs = S.e.sh ? ut_trace_procs(&S.e) : json_array();
 	r->extra = json_pack("{s:o, s:o, s:o}", "procs", procs, "snapshots", S.c.snap,
 			     "kmsg", S.c.kmsg);
+	json_object_update(r->extra, S.c.keys);	/* coverage */
+	json_decref(S.c.keys);
 	json_object_set_new(r->extra, "runner", json_pack("{s:i, s:s, s:b}", "pid",
 			    (int)S.fate.pid, "last_step", S.fate.step ? S.fate.step : "none",
 			    "abandoned", S.fate.abandoned));

@@ -44,6 +44,18 @@ const struct ut_op *ut_role_ops(const struct ut_scenario *sc, int role)
 	return role == UT_MUTATOR ? sc->mutators : sc->workers;
 }
 
+bool ut_op_effective(const struct ut_ctx *c, const struct ut_op *op, int ret)
+{
+	if (c->reached >= 0)
+		return c->reached;
+	if (ret >= 0)
+		return true;
+	for (const int *e = op->reach; e && *e; e++)
+		if (*e == -ret)
+			return true;
+	return false;
+}
+
 static uint32_t pool_size(const char *const *pool)
 {
 	uint32_t n = 0;
@@ -80,10 +92,12 @@ static void op_loop(struct ut_shared *sh, struct ut_proc *p, struct ut_ctx *c)
 		te->a = te->b = NULL;
 		te->ret = UT_PENDING;
 		c->te = te;
+		c->reached = -1;
 		ret = ops[k].fn(c, &ops[k]);
 		te->ret = ret;
 		b = ut_bucket_of(ret);
 		p->hist[k][b]++;
+		p->reached[k] += ut_op_effective(c, &ops[k], ret);
 		if (__builtin_expect(b == UT_BUCKET_OTHER, 0))
 			p->other[k] = ret;	/* not an errno we know: keep the value */
 		if (__builtin_expect(seq < UT_RING, 0))

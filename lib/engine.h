@@ -30,6 +30,7 @@ struct ut_proc {
 	struct ut_trace ring[UT_RING];	/* last ops, ring[seq % UT_RING] */
 	struct ut_trace first[UT_RING];	/* first ops, for repeatability */
 	uint64_t hist[UT_MAX_OPS][UT_NBUCKET];
+	uint64_t reached[UT_MAX_OPS];	/* effective calls (scenario.h) */
 	int32_t other[UT_MAX_OPS];	/* last return that fell in the "other" bucket */
 } __attribute__((aligned(64)));
 
@@ -58,6 +59,9 @@ struct ut_engine {
 	struct ut_exit *ex;		/* per process, in the same mapping */
 	bool borrowed;			/* the mapping is the caller's */
 };
+
+/* Did this call of @op reach its path?  (scenario.h: effective) */
+bool ut_op_effective(const struct ut_ctx *c, const struct ut_op *op, int ret);
 
 /* Number of ops in a role's table (ends at .name == NULL). */
 int ut_nops(const struct ut_op *ops);

@@ -130,6 +130,7 @@ int ut_op_write(struct ut_ctx *c, const struct ut_op *op)
 
 	if (fd < 0)
 		return -errno;
+	ut_reached(c, true);	/* the open for write copied up */
 	r = write(fd, payload, sizeof(payload));
 	r = UT_RET(r);
 	close(fd);
@@ -144,6 +145,7 @@ int ut_op_truncate(struct ut_ctx *c, const struct ut_op *op)
 
 	if (fd < 0)
 		return -errno;
+	ut_reached(c, true);	/* the open for write copied up */
 	r = UT_RET(ftruncate(fd, op->arg));
 	close(fd);
 	return r;
@@ -158,6 +160,8 @@ int ut_op_setxattr(struct ut_ctx *c, const struct ut_op *op)
 	if (fd < 0)
 		return -errno;
 	r = UT_RET(fsetxattr(fd, "user.undertow", "1", 1, 0));
+	/* Overlay copies up first; an upper without user xattrs refuses after. */
+	ut_reached(c, !r || r == -EOPNOTSUPP);
 	close(fd);
 	return r;
 }

@@ -41,6 +41,13 @@ struct ut_op;
 /* Returns 0 (or a byte count) on success, -errno on failure. */
 typedef int (*ut_op_fn)(struct ut_ctx *c, const struct ut_op *op);
 
+/*
+ * An op is "effective" when it reached the path it exists for.  By
+ * default that is a success; the op function can say otherwise with
+ * ut_reached() (a write whose open for write succeeded did copy up, even
+ * if the write failed), and the table can list errnos that still mean
+ * the path ran (.reach: ENOENT from a lookup under a dead dirfd).
+ */
 struct ut_op {
 	const char *name;		/* recorded name, unique in its role */
 	ut_op_fn fn;
@@ -48,6 +55,7 @@ struct ut_op {
 	enum ut_where at;
 	const char *const *names;	/* name pool; NULL = scenario's */
 	long arg;			/* op-specific: flags, mode, size */
+	const int *reach;		/* errnos that are effective too; 0 ends */
 };
 
 struct ut_scenario {
@@ -78,6 +86,13 @@ struct ut_scenario {
 	 * a failure, so a fix or a regression shows in undertow diff.
 	 */
 	const int *known;
+	/*
+	 * The overlayfs functions this scenario exists to reach: real,
+	 * kprobe-able (not inlined) functions of fs/overlayfs.  A coverage
+	 * run (--coverage) says which it reached and which it missed.
+	 * Every scenario but the selftests declares some.
+	 */
+	const char *const *aims;
 	unsigned runtime_s;		/* default run time, 0 = harness default */
 	/*
 	 * Optional: runs once after mount, before the workers fork.  0, or
@@ -109,7 +124,14 @@ struct ut_ctx {
 	int scratch[8];			/* per-process fds/state ops may keep */
 	const char *merged_path;
 	const char *layer_path[UT_AT_NR];
+	int reached;			/* -1: judge by the return; else set by the op */
 };
+
+/* The op says whether it reached its path, whatever it returns. */
+static inline void ut_reached(struct ut_ctx *c, bool yes)
+{
+	c->reached = yes;
+}
 
 #define UT_REGISTER(sc)							\
 	static const struct ut_scenario *const ut_reg_##sc		\

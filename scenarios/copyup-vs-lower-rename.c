@@ -38,5 +38,6 @@ static const struct ut_scenario sc = {
 	 * (tmpfs before 6.6): the copy-up still happens first.
 	 */
 	.tolerated = UT_ERRNOS(ESTALE, EXDEV, EINVAL, EOPNOTSUPP),
+	.aims = UT_NAMES("ovl_copy_up_one", "ovl_copy_up_data", "ovl_copy_xattr"),
 };
 UT_REGISTER(sc);

@@ -33,5 +33,6 @@ static const struct ut_scenario sc = {
 	},
 	/* EIO: overlay noticed upper changed under a cached dentry. */
 	.tolerated = UT_ERRNOS(ESTALE, EIO),
+	.aims = UT_NAMES("ovl_link", "ovl_nlink_start", "ovl_set_nlink_upper", "ovl_lookup_index"),
 };
 UT_REGISTER(sc);

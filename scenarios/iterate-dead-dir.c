@@ -28,5 +28,7 @@ static const struct ut_scenario sc = {
 	},
 	/* EIO: overlay noticed upper changed under a cached dentry. */
 	.tolerated = UT_ERRNOS(ESTALE, EIO),
+	.aims = UT_NAMES("ovl_iterate", "ovl_dir_read_merged", "ovl_dir_reset",
+			 "ovl_iterate_real"),
 };
 UT_REGISTER(sc);

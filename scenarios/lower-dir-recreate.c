@@ -30,5 +30,6 @@ static const struct ut_scenario sc = {
 		{ "rmtree", ut_op_rmtree, 1, UT_AT_LOWER0, UT_NAMES("t/s", "t/s/deep") },
 	},
 	.tolerated = UT_ERRNOS(ESTALE),
+	.aims = UT_NAMES("ovl_lookup", "ovl_iterate", "ovl_iterate_real", "ovl_dir_open"),
 };
 UT_REGISTER(sc);

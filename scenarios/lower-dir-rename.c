@@ -35,5 +35,6 @@ static const struct ut_scenario sc = {
 		  RENAME_EXCHANGE },
 	},
 	.tolerated = UT_ERRNOS(ESTALE),
+	.aims = UT_NAMES("ovl_lookup", "ovl_iterate", "ovl_iterate_real", "ovl_fill_real"),
 };
 UT_REGISTER(sc);

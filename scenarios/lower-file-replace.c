@@ -33,5 +33,7 @@ static const struct ut_scenario sc = {
 		{ "creat", ut_op_creat, 1, UT_AT_LOWER0 },
 	},
 	.tolerated = UT_ERRNOS(ESTALE),
+	.aims = UT_NAMES("ovl_copy_up_one", "ovl_copy_up_data", "ovl_open_realfile",
+			 "ovl_read_iter"),
 };
 UT_REGISTER(sc);

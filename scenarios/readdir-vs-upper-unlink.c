@@ -39,5 +39,7 @@ static const struct ut_scenario sc = {
 	 * (EACCES on the nodev tmpfs, ENXIO on a loop fs).
 	 */
 	.tolerated = UT_ERRNOS(ESTALE, EIO, EACCES, ENXIO),
+	.aims = UT_NAMES("ovl_iterate", "ovl_dir_read_merged", "ovl_cache_update_ino",
+			 "ovl_check_whiteouts"),
 };
 UT_REGISTER(sc);

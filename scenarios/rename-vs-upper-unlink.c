@@ -36,5 +36,6 @@ static const struct ut_scenario sc = {
 	 * tmpfs, ENXIO on a loop fs).
 	 */
 	.tolerated = UT_ERRNOS(ESTALE, EIO, EXDEV, EINVAL, EACCES, ENXIO),
+	.aims = UT_NAMES("ovl_rename", "ovl_nlink_start", "ovl_nlink_end"),
 };
 UT_REGISTER(sc);

@@ -54,5 +54,7 @@ static const struct ut_scenario sc = {
 	 * into its own subtree), EPERM (linkat of a directory).
 	 */
 	.tolerated = UT_ERRNOS(ESTALE, EIO, EINVAL, EPERM),
+	.aims = UT_NAMES("ovl_lookup", "ovl_create_or_link", "ovl_rename",
+			 "ovl_link", "ovl_mkdir"),
 };
 UT_REGISTER(sc);

@@ -37,5 +37,8 @@ static const struct ut_scenario sc = {
 	 * (a 0/0 char device: EACCES on the nodev tmpfs, ENXIO elsewhere).
 	 */
 	.tolerated = UT_ERRNOS(ESTALE, EIO, EACCES, ENXIO),
+	/* ovl_create_over_whiteout is inlined into ovl_create_or_link (6.1). */
+	.aims = UT_NAMES("ovl_create_or_link", "ovl_mkdir", "ovl_do_remove",
+			 "ovl_cleanup_and_whiteout"),
 };
 UT_REGISTER(sc);

@@ -53,7 +53,8 @@ struct ut_det_ctx {
 	struct ut_layers *lay;
 	const struct ut_runner_fate *runner;	/* supervisor side only */
 	double hang_timeout;
-	bool sysrq, kmemleak;
+	bool sysrq, kmemleak, coverage;
+	json_t *keys;			/* supervisor: more top-level keys of the result */
 	/* What happened so far, for detectors that must not judge a stuck run. */
 	bool hung, busy, mounted, interrupted;
 	void *state[UT_DET_MAX];

@@ -61,7 +61,8 @@ static json_t *hist_json(const struct ut_hist *h, int nh)
 				json_object_set_new(ret, ut_bucket_name(b),
 						    json_integer((json_int_t)h[i].ret[b]));
 		json_object_set_new(o, h[i].name,
-				    json_pack("{s:I, s:o}", "calls", (json_int_t)h[i].calls,
+				    json_pack("{s:I, s:I, s:o}", "calls", (json_int_t)h[i].calls,
+					      "effective", (json_int_t)h[i].effective,
 					      "returns", ret));
 	}
 	return o;

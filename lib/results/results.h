@@ -16,6 +16,7 @@ struct ut_hist {
 	const char *name;
 	uint64_t calls;
 	uint64_t ret[UT_NBUCKET];
+	uint64_t effective;		/* calls that reached the op's path */
 };
 
 struct ut_result {

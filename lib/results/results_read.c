@@ -32,7 +32,7 @@ static const struct ut_jfield fields[] = {
 
 /* The JSON values decoded by hand, after the table. */
 struct raw {
-	json_t *ops, *muts, *findings, *kmsg;
+	json_t *ops, *muts, *findings, *kmsg, *cov;
 };
 
 static const struct ut_jfield raw_fields[] = {
@@ -40,6 +40,7 @@ static const struct ut_jfield raw_fields[] = {
 	{ "mutations", UT_J_OBJECT, UT_NEED_OUTCOME, offsetof(struct raw, muts) },
 	{ "findings", UT_J_ARRAY, UT_NEED_OUTCOME, offsetof(struct raw, findings) },
 	{ "kmsg", UT_J_ARRAY, 0, offsetof(struct raw, kmsg) },
+	{ "coverage", UT_J_OBJECT, 0, offsetof(struct raw, cov) },
 };
 
 bool ut_result_stem_ok(const char *stem)
@@ -55,6 +56,24 @@ static int by_rc_name(const void *a, const void *b)
 static int by_op_name(const void *a, const void *b)
 {
 	return strcmp(((const struct ut_op_rec *)a)->name, ((const struct ut_op_rec *)b)->name);
+}
+
+/* "effective": calls that reached the op's path, at most its calls; optional. */
+static int read_effective(const char *role, const char *name, json_t *v, struct ut_op_rec *op,
+			  char *what, size_t sz)
+{
+	uint64_t n;
+
+	op->effective = -1;
+	if (!v)
+		return 0;
+	if (!ut_jcount(v, &n) || n > op->calls) {
+		snprintf(what, sz, "%s.%s.effective: want an integer <= its calls (%llu)", role,
+			 name, (unsigned long long)op->calls);
+		return -1;
+	}
+	op->effective = (int64_t)n;
+	return 0;
 }
 
 /* One op: {"calls": N, "returns": {"OK": n, ...}}; calls cover the returns. */
@@ -92,7 +111,7 @@ static int read_op(const char *role, const char *name, json_t *o, struct ut_op_r
 			 (unsigned long long)sum);
 		return -1;
 	}
-	return 0;
+	return read_effective(role, name, json_object_get(o, "effective"), op, what, sz);
 }
 
 static int read_hist(const char *role, json_t *o, struct ut_hist_rec *h, char *what, size_t sz)
@@ -172,8 +191,8 @@ static int decode(struct ut_scen_rec *s, unsigned need, char *what, size_t sz)
 		return -1;
 	return read_hist("ops", raw.ops, &s->ops, what, sz) ||
 	       read_hist("mutations", raw.muts, &s->muts, what, sz) ||
-	       read_findings(raw.findings, s, what, sz) || read_kmsg(raw.kmsg, s, what, sz) ?
-	       -1 : 0;
+	       read_findings(raw.findings, s, what, sz) || read_kmsg(raw.kmsg, s, what, sz) ||
+	       ut_cov_read(raw.cov, &s->cov, what, sz) ? -1 : 0;
 }
 
 int ut_scen_read(const char *path, unsigned need, struct ut_scen_rec *s, char *why,
@@ -207,6 +226,7 @@ void ut_scen_free(struct ut_scen_rec *s)
 	hist_free(&s->muts);
 	free(s->findings);
 	free(s->kmsg);
+	ut_cov_free(&s->cov);
 	json_decref(s->doc);
 	memset(s, 0, sizeof(*s));
 }

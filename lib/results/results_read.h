@@ -14,6 +14,8 @@
 #include <stdint.h>
 #include <jansson.h>
 
+#include "coverage.h"
+
 /* One return code of an op: "ESTALE" 12 times. */
 struct ut_rc_rec {
 	const char *name;
@@ -24,6 +26,7 @@ struct ut_rc_rec {
 struct ut_op_rec {
 	const char *name;
 	uint64_t calls;		/* "calls", or the sum of the returns without it */
+	int64_t effective;	/* calls that reached the op's path; -1: not recorded */
 	struct ut_rc_rec *rc;
 	int nrc;
 };
@@ -55,6 +58,7 @@ struct ut_scen_rec {
 	int nfindings;
 	const char **kmsg;	/* kernel records since the marker */
 	int nkmsg;
+	struct ut_cov_rec cov;	/* "coverage": status NULL when not recorded */
 };
 
 /*

@@ -50,6 +50,12 @@ int ut_run_read(const char *dir, struct ut_run_rec *r, char *why, size_t sz);
 int ut_run_parse(const char *buf, size_t len, const char *label, struct ut_run_rec *r,
 		 char *why, size_t sz);
 void ut_run_free(struct ut_run_rec *r);
+/*
+ * The union of the coverage of @r's variants into @u (status NULL when
+ * none recorded any): hits summed, and per function the variants that
+ * reached it; names point into @r.  0 or -ENOMEM.  ut_cov_free() it.
+ */
+int ut_run_coverage(const struct ut_run_rec *r, struct ut_cov_rec *u);
 /* The variant with file stem @file, or NULL. */
 const struct ut_run_var *ut_run_find(const struct ut_run_rec *r, const char *file);
 

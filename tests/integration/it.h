@@ -154,5 +154,7 @@ Suite *badinput_suite(void);
 Suite *fusepath_suite(void);
 Suite *merge_suite(void);
 Suite *ci_suite(void);
+Suite *coverage_suite(void);
+Suite *vm_cov_suite(void);
 
 #endif

@@ -54,6 +54,8 @@ int main(void)
 	srunner_add_suite(sr, fusepath_suite());
 	srunner_add_suite(sr, merge_suite());
 	srunner_add_suite(sr, ci_suite());
+	srunner_add_suite(sr, coverage_suite());
+	srunner_add_suite(sr, vm_cov_suite());
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

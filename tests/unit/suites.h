@@ -22,5 +22,7 @@ Suite *diff_suite(void);
 Suite *supervise_suite(void);
 Suite *ktap_merge_suite(void);
 Suite *merge_suite(void);
+Suite *coverage_suite(void);
+Suite *diff_cov_suite(void);
 
 #endif

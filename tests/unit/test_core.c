@@ -263,6 +263,26 @@ START_TEST(reap_bounded)
 }
 END_TEST
 
+/* Effective: a success by default, the op's own word first, the table's errnos too. */
+START_TEST(op_effective)
+{
+	struct ut_op op = { .name = "openat", .reach = UT_ERRNOS(ENOENT, ESTALE) };
+	struct ut_op plain = { .name = "write" };
+	struct ut_ctx c = { .reached = -1 };
+
+	ck_assert(ut_op_effective(&c, &op, 0));
+	ck_assert(ut_op_effective(&c, &op, 17));
+	ck_assert(ut_op_effective(&c, &op, -ENOENT));
+	ck_assert(ut_op_effective(&c, &op, -ESTALE));
+	ck_assert(!ut_op_effective(&c, &op, -EIO));
+	ck_assert(!ut_op_effective(&c, &plain, -ENOENT));
+	ut_reached(&c, true);		/* the open for write copied up; the write failed */
+	ck_assert(ut_op_effective(&c, &plain, -EIO));
+	ut_reached(&c, false);		/* it succeeded without reaching its path */
+	ck_assert(!ut_op_effective(&c, &plain, 0));
+}
+END_TEST
+
 Suite *core_suite(void)
 {
 	Suite *s = suite_create("core");
@@ -281,6 +301,7 @@ Suite *core_suite(void)
 	tcase_add_test(tc, slab_judgement);
 	tcase_add_test(tc, dents_walk);
 	tcase_add_test(tc, reap_bounded);
+	tcase_add_test(tc, op_effective);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -241,6 +241,9 @@ START_TEST(engine_counts_every_op)
 		if (p->role == UT_WORKER) {
 			ck_assert_uint_gt(p->hist[0][0], 0);		/* fstatat f: OK */
 			ck_assert_uint_gt(p->hist[0][ENOENT], 0);	/* "missing" */
+			/* Effective by default: the successes, no more. */
+			ck_assert_uint_eq(p->reached[0], p->hist[0][0]);
+			ck_assert_uint_eq(p->reached[1], p->hist[1][0]);
 		}
 	}
 	ck_assert_uint_gt(total, 1000);

@@ -69,6 +69,20 @@ static bool seeded_dir(const struct ut_scenario *sc, const char *dir)
 	return false;
 }
 
+/* Aims: overlay function names, each once; every scenario but the selftests has some. */
+static void check_aims(const struct ut_scenario *sc)
+{
+	int n = 0;
+
+	for (const char *const *a = sc->aims; a && *a; a++, n++) {
+		ck_assert_msg(!strncmp(*a, "ovl_", 4) && strspn(*a, "abcdefghijklmnopqrstuvwxyz"
+			      "0123456789_") == strlen(*a), "%s: aim '%s'", sc->name, *a);
+		for (const char *const *b = sc->aims; b < a; b++)
+			ck_assert_msg(strcmp(*a, *b), "%s: aim %s twice", sc->name, *a);
+	}
+	ck_assert_msg(n > 0 || ut_has_tag(sc, "selftest"), "%s: no .aims", sc->name);
+}
+
 START_TEST(declarations_valid)
 {
 	int n;
@@ -92,6 +106,7 @@ START_TEST(declarations_valid)
 	}
 	for (const char *const *h = sc->hold; h && *h; h++)
 		ck_assert_msg(seeded_dir(sc, *h), "%s: held dir '%s' not seeded", sc->name, *h);
+	check_aims(sc);
 }
 END_TEST
 

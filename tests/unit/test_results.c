@@ -27,7 +27,7 @@ static void sample(struct ut_result *r)
 	r->workers = 4;
 	r->mutators = 1;
 	r->nops = 2;
-	r->ops[0] = (struct ut_hist){ .name = "fstatat", .calls = 10 };
+	r->ops[0] = (struct ut_hist){ .name = "fstatat", .calls = 10, .effective = 7 };
 	r->ops[0].ret[0] = 7;
 	r->ops[0].ret[ENOENT] = 2;
 	r->ops[0].ret[ESTALE] = 1;
@@ -56,6 +56,8 @@ START_TEST(json_has_contract_keys)
 	ck_assert_str_eq(json_string_value(json_object_get(j, "verdict")), "leak");
 	ops = json_object_get(j, "ops");
 	ck_assert_int_eq(json_integer_value(json_object_get(json_object_get(ops, "fstatat"), "calls")), 10);
+	ck_assert_int_eq(json_integer_value(json_object_get(json_object_get(ops, "fstatat"),
+							    "effective")), 7);
 	ck_assert_int_eq(json_integer_value(json_object_get(json_object_get(json_object_get(ops,
 			 "fstatat"), "returns"), "ESTALE")), 1);
 	ck_assert_int_eq(json_integer_value(json_object_get(json_object_get(json_object_get(ops,
@@ -143,6 +145,8 @@ START_TEST(typed_reader_round_trip)
 	ck_assert_str_eq(s.ops.op[0].name, "fstatat");
 	ck_assert_str_eq(s.ops.op[1].name, "openat");
 	ck_assert_uint_eq(s.ops.op[0].calls, 10);
+	ck_assert_int_eq(s.ops.op[0].effective, 7);
+	ck_assert_int_eq(s.ops.op[1].effective, 0);
 	ck_assert_int_eq(s.ops.op[0].nrc, 3);
 	ck_assert_str_eq(s.ops.op[0].rc[0].name, "ENOENT");
 	ck_assert_uint_eq(ut_op_count(ut_hist_find(&s.ops, "fstatat"), "ESTALE"), 1);

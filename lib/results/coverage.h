@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * coverage.h - function coverage in the results: a scenario's "coverage"
+ * key (det_coverage.c writes it) read back into C, and the run's union
+ * (run.json's "coverage", and the same computed from a run's variants for
+ * diff and report).
+ */
+#ifndef UT_COVERAGE_H
+#define UT_COVERAGE_H
+
+#include <stdint.h>
+#include <jansson.h>
+
+/* One probed function and its hits (0: probed, never reached). */
+struct ut_fn_rec {
+	const char *name;
+	uint64_t hits;
+	int variants;		/* in a union: variants that reached it */
+};
+
+/* An aim of the scenario: 1 reached, 0 missed, -1 not probed on that kernel. */
+struct ut_aim_rec {
+	const char *name;
+	int reached;
+};
+
+struct ut_cov_rec {
+	const char *status;	/* "ok" or "skip"; NULL: no coverage recorded */
+	const char *reason;	/* why skip; "" otherwise */
+	struct ut_fn_rec *fn;	/* sorted by name */
+	int nfn;
+	struct ut_aim_rec *aim;
+	int naim;
+};
+
+/*
+ * The "coverage" object @j (NULL: none) into @c; strings point into @j.
+ * 0, or -1 with "coverage...: what is wrong" in @what.
+ */
+int ut_cov_read(json_t *j, struct ut_cov_rec *c, char *what, size_t sz);
+void ut_cov_free(struct ut_cov_rec *c);
+/* @name's record in @c (sorted), or NULL. */
+const struct ut_fn_rec *ut_cov_find(const struct ut_cov_rec *c, const char *name);
+/* Functions of @c with hits. */
+int ut_cov_reached(const struct ut_cov_rec *c);
+
+/*
+ * Add @cov (a scenario's "coverage", or NULL) to run.json's "coverage":
+ * status ok once any variant had it, hits summed per function, probed and
+ * reached counted, the first skip's reason kept.
+ */
+void ut_cov_union_add(json_t *run, json_t *cov);
+
+#endif
