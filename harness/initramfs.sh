@@ -12,7 +12,8 @@
 # dependencies, hard and soft (crc32c and the other checksum drivers that
 # libcrc32c, ext4 and btrfs ask the crypto API for), decompressed.  The
 # cache key covers every host file that goes in and this recipe, so a new
-# binary, init, mkfs or change here makes a new image.
+# binary, init, mkfs or change here makes a new image; images unused for
+# two days are removed when a new one is made.
 
 ir_top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 ir_modules=(overlay fuse loop ext4 xfs btrfs pvpanic pvpanic_mmio)
@@ -117,7 +118,13 @@ ir_build() {
 		sha256sum "$bin" "$ir_top/harness/vm-init.sh" "${BASH_SOURCE[0]}" \
 			${ir_overlay_ko:+"$ir_overlay_ko"}) | sha256sum | cut -c1-16)
 	out=$kd/initramfs-$sum.cpio.gz
-	[ -s "$out" ] && { echo "$out"; return; }
+	# mtime is the last use: images no build has used for 2 days go.
+	if [ -s "$out" ]; then
+		touch "$out"
+		echo "$out"
+		return
+	fi
+	find "$kd" -maxdepth 1 -name 'initramfs-*.cpio.gz' -mtime +2 -delete 2>/dev/null
 	stage=$(mktemp -d)
 	mkdir -p "$stage"/{bin,proc,sys,dev,tmp,lib/modules}
 	ir_copy_files "$stage" <<<"$files" || { rm -rf "$stage"; return 1; }
