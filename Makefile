@@ -1,6 +1,7 @@
 # undertow - stress overlayfs while its layers change underneath.
 #   make            build ./undertow
 #   make check      install missing build deps, unit + integration tests
+#   make check-vm-612  the quick matrix in a Debian 6.12 VM (slow; .ci/run runs it)
 #   make sanitize   the same tests on an ASan+UBSan build
 #   make bench      engine vs a bare syscall loop on the same mount
 #   make clean
@@ -37,7 +38,7 @@ INT_SRC  := $(filter-out $(STALLFS),$(wildcard tests/integration/*.c))
 CORE_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(LIB_SRC) $(SCN_SRC) $(HAR_SRC))
 HDRS     := $(wildcard lib/*.h lib/*/*.h harness/*.h tests/*/*.h)
 
-.PHONY: all check sanitize bench clean deps unit integration shellcheck static
+.PHONY: all check check-vm-612 sanitize bench clean deps unit integration shellcheck static
 
 all: undertow
 
@@ -79,6 +80,11 @@ check: deps
 	@$(MAKE) --no-print-directory all $(BUILD)/unit-tests $(BUILD)/int-tests
 	@$(MAKE) --no-print-directory unit integration
 	@if command -v shellcheck >/dev/null; then $(MAKE) --no-print-directory shellcheck; fi
+
+# The 6.1 matrix is part of make check (suite vm_matrix); 6.12 runs only here.
+check-vm-612: deps
+	@$(MAKE) --no-print-directory all $(BUILD)/int-tests
+	CK_RUN_SUITE=vm612 UNDERTOW=$(BUILD)/undertow $(BUILD)/int-tests
 
 sanitize: deps
 	@$(MAKE) --no-print-directory BUILD=build/san SAN=1 unit integration

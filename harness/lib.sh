@@ -8,6 +8,7 @@
 #   need CMD|/FILE PKG         apt_install PKG unless CMD is on PATH / FILE exists
 #   apt_download DIR PKG...    apt-get download the .debs into DIR, whole files only
 #   kernel_image_pkg [V]       the linux-image package of Debian kernel V
+#                              (6.12: the one its meta-package names)
 #
 # A package that cannot be had is one line on stderr, "$ut_me: ...", and
 # exit $ut_fail_exit (default 2: a missing dependency, as undertow's own
@@ -73,17 +74,26 @@ apt_download() {
 	rmdir "$ut_tmp"
 }
 
+# The kernel image a meta-package (linux-image-amd64, linux-image-6.12-amd64)
+# depends on; nothing for an image package itself.
+ut_meta_image() {
+	apt-cache depends "$1" 2>/dev/null | awk '/Depends: linux-image-[0-9]/ { print $2; exit }'
+}
+
 # V: "" (the current linux-image-amd64), a Debian release (6.1.0-56,
-# 6.12.115+deb12) or an upstream version (6.1.192).  Prints nothing when
-# apt knows no such kernel.
+# 6.12.115+deb12), a series with a meta-package (6.12) or an upstream
+# version (6.1.192).  Prints nothing when apt knows no such kernel.
 kernel_image_pkg() {
 	if [ -z "${1:-}" ]; then
-		apt-cache depends linux-image-amd64 2>/dev/null |
-			awk '/Depends: linux-image-[0-9]/ { print $2; exit }'
+		ut_meta_image linux-image-amd64
 		return
 	fi
 	for ut_p in "linux-image-$1-amd64" "linux-image-$1+deb12-amd64"; do
-		apt-cache show "$ut_p" >/dev/null 2>&1 && { echo "$ut_p"; return; }
+		if apt-cache show "$ut_p" >/dev/null 2>&1; then
+			ut_img=$(ut_meta_image "$ut_p")
+			echo "${ut_img:-$ut_p}"
+			return
+		fi
 	done
 	# An upstream version: the package whose Version starts with it.
 	for ut_p in $(apt-cache search --names-only "^linux-image-${1%.*}\.[0-9.+a-z-]*-amd64$" |

@@ -22,6 +22,7 @@
 #include "optsets.h"
 #include "ops.h"
 #include "runctl.h"
+#include "xattr_probe.h"
 
 #define SETUP_BOUND_S	10.0	/* fork + held dirfds */
 #define STOP_GRACE_S	2.0	/* after ^C, before a slow exit is cut short */
@@ -100,8 +101,10 @@ static int mount_overlay(struct runner *R)
 				    json_string(res.legacy ? "mount(2)" : "fsopen"));
 		return 0;
 	}
-	ut_finding_add(&R->r.findings, res.fail == UT_MNT_UNSUPPORTED ? UT_SKIP : UT_BROKEN,
-		       "overlay mount failed: %s", res.why);
+	if (res.fail == UT_MNT_UNSUPPORTED)	/* "this kernel has no ..." */
+		ut_finding_add(&R->r.findings, UT_SKIP, "%s", res.why);
+	else
+		ut_finding_add(&R->r.findings, UT_BROKEN, "overlay mount failed: %s", res.why);
 	return res.err;
 }
 
@@ -192,6 +195,14 @@ static bool choose_opts(struct runner *R)
 	return !err;
 }
 
+/* What the mount would accept but the run would trip over: a skip. */
+static int probe_upper(struct runner *R, char *why, size_t sz)
+{
+	if (!R->lay.has_upper || !ut_opts_has(R->opts, "userxattr"))
+		return 0;
+	return ut_probe_user_xattr(R->lay.upper, why, sz);
+}
+
 static bool set_up(struct runner *R)
 {
 	const struct ut_scenario *sc = R->v->sc;
@@ -220,16 +231,21 @@ static bool set_up(struct runner *R)
 		ut_finding_add(&R->r.findings, UT_BROKEN, "layers: %s", why[0] ? why : strerror(-err));
 		return false;
 	}
+	if (probe_upper(R, why, sizeof(why))) {
+		ut_finding_add(&R->r.findings, UT_SKIP, "%s", why);
+		return false;
+	}
 	ut_detect_before(&R->c, UT_DET_RUNNER);
 	step(R, UT_STEP_MOUNT);
 	if (mount_overlay(R))
 		return false;
 	step(R, UT_STEP_PREPARE);
 	err = prepare(R);
-	if (err)	/* EOPNOTSUPP: the stack lacks what the scenario needs */
-		ut_finding_add(&R->r.findings, err == -EOPNOTSUPP ? UT_SKIP : UT_BROKEN,
-			       "prepare: %s%s", strerror(-err), err == -EOPNOTSUPP ?
-			       " (this stack lacks what the scenario needs)" : "");
+	if (err == -EOPNOTSUPP)	/* the stack lacks what the scenario needs */
+		ut_finding_add(&R->r.findings, UT_SKIP, "prepare: %s (%s)", strerror(-err),
+			       sc->needs ? sc->needs : "this stack lacks what the scenario needs");
+	else if (err)
+		ut_finding_add(&R->r.findings, UT_BROKEN, "prepare: %s", strerror(-err));
 	return !err;
 }
 

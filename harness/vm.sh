@@ -10,9 +10,9 @@
 # by default; V is a Debian release such as 6.1.0-56 or 6.12.115+deb12, or
 # an upstream version such as 6.1.192) into a cache, never installed on the
 # host.  Its vmlinux is taken out of vmlinuz and booted directly (PVH).  The
-# initramfs holds busybox, a static undertow and the kernel's own modules
-# for overlay, fuse, loop, ext4, xfs, btrfs and pvpanic, built once per
-# kernel and cached.  Results come back framed on a second serial line and
+# initramfs (harness/initramfs.sh) holds busybox, a static undertow, the
+# mkfs tools of the loop backends and the kernel's own modules for overlay,
+# fuse, loop, ext4, xfs, btrfs and pvpanic, built once per kernel and cached.  Results come back framed on a second serial line and
 # land in results/ as for a host run; a guest panic is a crash of the
 # scenario that was running, a guest that goes silent is a hang.  Several
 # --kernel-version values run in parallel VMs (-smp 1 each).  --overlay-ko
@@ -48,6 +48,8 @@ die() { echo "vm.sh: $*" >&2; exit 2; }
 ut_me=vm.sh
 # shellcheck source=harness/lib.sh
 . "$top/harness/lib.sh"
+# shellcheck source=harness/initramfs.sh
+. "$top/harness/initramfs.sh"
 say() { [ -t 2 ] && printf '\r\033[K%s' "$*" >&2; }
 
 while [ $# -gt 0 ]; do
@@ -142,57 +144,11 @@ prepare_own_kernel() {
 	echo "$kd"
 }
 
-# Stage module $2 of modules dir $1 into $3, its dependencies first (read
-# from the module's own depends= field: Debian ships no modules.dep).
-stage_module() {
-	local mods=$1 name=$2 stage=$3 f base d
-	f=$(find "$mods/kernel" \( -name "$name.ko*" -o -name "${name//_/-}.ko*" \) 2>/dev/null |
-	    head -n 1)
-	[ -n "$f" ] || return 0		# built in, or not in this kernel
-	base=$(basename "$f" | sed -E 's/\.(xz|zst)$//')
-	grep -qx "$base" "$stage/modules.order" && return 0
-	[ "$base" = overlay.ko ] && [ -n "$overlay_ko" ] && f=$overlay_ko
-	case $f in
-	*.xz) xz -dc "$f" > "$stage/lib/modules/$base" ;;
-	*.zst) zstd -qdc "$f" > "$stage/lib/modules/$base" ;;
-	*) cp "$f" "$stage/lib/modules/$base" ;;
-	esac
-	for d in $(grep -ao 'depends=[a-z0-9_,-]*' "$stage/lib/modules/$base" | head -n 1 |
-		   cut -d= -f2 | tr , ' '); do
-		stage_module "$mods" "$d" "$stage"
-	done
-	echo "$base" >> "$stage/modules.order"
-}
-
-# The initramfs for a kernel dir, cached per kernel and undertow binary.
-build_initramfs() {
-	local kd=$1 bin=$2 sum out stage m
-	sum=$(sha256sum "$bin" "$top/harness/vm-init.sh" ${overlay_ko:+"$overlay_ko"} |
-	      sha256sum | cut -c1-16)
-	out=$kd/initramfs-$sum.cpio.gz
-	[ -s "$out" ] && { echo "$out"; return; }
-	stage=$(mktemp -d)
-	mkdir -p "$stage"/{bin,proc,sys,dev,tmp,lib/modules}
-	cp /bin/busybox "$stage/bin/busybox"
-	cp "$bin" "$stage/undertow"
-	cp "$top/harness/vm-init.sh" "$stage/init"
-	chmod 755 "$stage/init"
-	: > "$stage/modules.order"
-	if [ -d "$kd/modules/kernel" ]; then
-		for m in overlay fuse loop ext4 xfs btrfs pvpanic pvpanic_mmio; do
-			stage_module "$kd/modules" "$m" "$stage"
-		done
-	fi
-	(cd "$stage" && find . | cpio -o -H newc --quiet | gzip -1) > "$out.tmp" && mv "$out.tmp" "$out"
-	rm -rf "$stage"
-	echo "$out"
-}
-
 # Boot kernel dir $1 with the run's arguments; results under $2; prints the verdict word.
 run_vm() {
 	local kd=$1 res=$2 smp_n=$3 w initrd how qpid last=-1 quiet=0 size rc m
 	w=$(mktemp -d)
-	initrd=$(build_initramfs "$kd" "$top/build/static/undertow") || return 2
+	initrd=$(ir_build "$kd" "$top/build/static/undertow" "$overlay_ko") || return 2
 	printf '%s\n' "${args[@]}" | awk '$0 != "--results" && prev != "--results" { print } { prev = $0 }' > "$w/args"
 	# This boot's own files: the arguments and the --kmod modules (in the
 	# order given), appended to the cached initramfs.

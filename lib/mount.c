@@ -1,97 +1,66 @@
 // SPDX-License-Identifier: GPL-2.0
-/* mount.c - overlay mounting with the kernel's own reasons on failure. */
+/*
+ * mount.c - overlay mounting: the new mount API with one lowerdir+ per
+ * layer (6.8+), mount(2) when the kernel does not know lowerdir+, and on
+ * failure the kernel's own reason and what it means (mount_why.c).
+ */
 #include <errno.h>
 #include <fcntl.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 #include <sys/mount.h>
 
 #include "mount.h"
+#include "mount_log.h"
+#include "mount_why.h"
 
-/* Append the fs context's messages ("e overlayfs: ...") to res->why. */
-static void drain_log(int fsfd, struct ut_mount_res *res)
+/* One try at mounting: where it stopped and the kernel's words. */
+struct attempt {
+	struct ut_mount_refusal r;
+	char what[128];		/* the layer or option that failed, or "" */
+	char text[256];
+};
+
+static int failed(struct attempt *a, enum ut_mount_step step, int err, const char *what)
 {
-	char msg[256];
-	size_t used = strlen(res->why);
-
-	for (int i = 0; i < 16; i++) {
-		ssize_t n = read(fsfd, msg, sizeof(msg) - 1);
-
-		if (n <= 0)
-			break;
-		msg[n] = '\0';
-		/* Skip the "e " / "w " / "i " severity prefix. */
-		used += snprintf(res->why + used, sizeof(res->why) - used, "%s%s",
-				 used ? "; " : "", n > 2 && msg[1] == ' ' ? msg + 2 : msg);
-		if (used >= sizeof(res->why))
-			break;
-	}
+	a->r.step = step;
+	a->r.err = err;
+	snprintf(a->what, sizeof(a->what), "%s", what ? what : "");
+	return err;
 }
 
-static void set_fail(struct ut_mount_res *res, enum ut_mount_fail f, int err,
-		     const char *fmt, ...)
+static int fsconfig_one(int fsfd, enum ut_mount_step step, const char *key, const char *val,
+			struct attempt *a)
 {
-	va_list ap;
+	char what[128];
 
-	res->fail = f;
-	res->err = err;
-	if (res->why[0])
-		return;		/* the kernel's reason beats ours */
-	va_start(ap, fmt);
-	vsnprintf(res->why, sizeof(res->why), fmt, ap);
-	va_end(ap);
-}
-
-/* Does the kernel's message say a feature is missing rather than broken? */
-static bool says_unsupported(const char *why)
-{
-	static const char *const keys[] = {
-		"not supported", "does not support", "unsupported", "requires",
-		"Unknown parameter", "unrecognized", "not available", NULL,
-	};
-
-	for (int i = 0; keys[i]; i++)
-		if (strstr(why, keys[i]))
-			return true;
-	return false;
-}
-
-static int fsconfig_str(int fsfd, const char *key, const char *val,
-			struct ut_mount_res *res)
-{
 	if (fsconfig(fsfd, val ? FSCONFIG_SET_STRING : FSCONFIG_SET_FLAG, key, val, 0) == 0)
 		return 0;
-	res->err = -errno;
-	drain_log(fsfd, res);
-	return res->err;
+	snprintf(what, sizeof(what), "%s%s%s", key, val ? "=" : "", val ? val : "");
+	failed(a, step, -errno, what);
+	ut_mount_log_fc(fsfd, a->text, sizeof(a->text));
+	return a->r.err;
 }
 
 /* Apply "a=b,c" options one by one, so a failure names its option. */
-static int apply_opts(int fsfd, const char *opts, struct ut_mount_res *res)
+static int apply_opts(int fsfd, const char *opts, struct attempt *a)
 {
 	char buf[512], *save = NULL, *tok;
 
 	if (!opts || !*opts)
 		return 0;
 	if (snprintf(buf, sizeof(buf), "%s", opts) >= (int)sizeof(buf))
-		return -ENAMETOOLONG;
+		return failed(a, UT_MS_OPTION, -ENAMETOOLONG, "options");
 	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
 		char *eq = strchr(tok, '=');
 		int err;
 
 		if (eq)
 			*eq++ = '\0';
-		err = fsconfig_str(fsfd, tok, eq, res);
-		if (err) {
-			/* EINVAL here: the kernel does not know the option or value. */
-			set_fail(res, err == -EINVAL || says_unsupported(res->why) ?
-				 UT_MNT_UNSUPPORTED : UT_MNT_BROKEN, err,
-				 "option %s%s%s: %s", tok, eq ? "=" : "", eq ? eq : "",
-				 strerror(-err));
+		err = fsconfig_one(fsfd, UT_MS_OPTION, tok, eq, a);
+		if (err)
 			return err;
-		}
 	}
 	return 0;
 }
@@ -114,96 +83,108 @@ int ut_ovl_legacy_opts(const struct ut_mount_req *req, char *buf, size_t sz)
 	return n < sz ? 0 : -ENAMETOOLONG;
 }
 
-static int legacy_mount(const struct ut_mount_req *req, struct ut_mount_res *res)
+static int legacy_mount(const struct ut_mount_req *req, struct attempt *a)
 {
 	char opts[4096];
 
-	res->legacy = true;
-	res->why[0] = '\0';
-	if (ut_ovl_legacy_opts(req, opts, sizeof(opts))) {
-		set_fail(res, UT_MNT_BROKEN, -ENAMETOOLONG, "overlay option string too long");
-		return res->err;
-	}
+	if (ut_ovl_legacy_opts(req, opts, sizeof(opts)))
+		return failed(a, UT_MS_LEGACY, -ENAMETOOLONG, "option string");
 	if (mount("overlay", req->target, "overlay", 0, opts) == 0)
 		return 0;
-	res->err = -errno;
-	set_fail(res, res->err == -ENODEV ? UT_MNT_UNSUPPORTED : UT_MNT_BROKEN,
-		 res->err, "mount(2) overlay: %s (the kernel log has the reason)",
-		 strerror(-res->err));
-	return res->err;
+	return failed(a, UT_MS_LEGACY, -errno, NULL);
 }
 
-/* The new API with one lowerdir+ per layer (6.8+). */
-static int new_mount(const struct ut_mount_req *req, struct ut_mount_res *res, bool *fallback)
+static int set_layers(int fsfd, const struct ut_mount_req *req, struct attempt *a)
 {
-	int fsfd, mfd = -1, err = 0;
+	int err = 0;
+
+	for (int i = 0; i < req->nlower && !err; i++)
+		err = fsconfig_one(fsfd, UT_MS_LAYER, "lowerdir+", req->lower[i], a);
+	if (!err && req->dataonly)
+		err = fsconfig_one(fsfd, UT_MS_LAYER, "datadir+", req->dataonly, a);
+	if (!err && req->upper)
+		err = fsconfig_one(fsfd, UT_MS_LAYER, "upperdir", req->upper, a);
+	if (!err && req->upper)
+		err = fsconfig_one(fsfd, UT_MS_LAYER, "workdir", req->work, a);
+	return err;
+}
+
+/* The new API: fsopen, one fsconfig per layer and option, create, attach. */
+static int new_mount(const struct ut_mount_req *req, struct attempt *a)
+{
+	int fsfd, mfd = -1, err;
 
 	fsfd = fsopen("overlay", FSOPEN_CLOEXEC);
-	if (fsfd < 0) {
-		err = -errno;
-		*fallback = err == -ENOSYS;
-		if (!*fallback)
-			set_fail(res, err == -ENODEV ? UT_MNT_UNSUPPORTED : UT_MNT_BROKEN,
-				 err, "fsopen(overlay): %s", strerror(-err));
-		return err;
+	if (fsfd < 0)
+		return failed(a, UT_MS_FSOPEN, -errno, NULL);
+	err = set_layers(fsfd, req, a);
+	if (!err)
+		err = apply_opts(fsfd, req->opts, a);
+	if (!err && fsconfig(fsfd, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0) {
+		err = failed(a, UT_MS_CREATE, -errno, NULL);
+		ut_mount_log_fc(fsfd, a->text, sizeof(a->text));
 	}
-	for (int i = 0; i < req->nlower && !err; i++)
-		err = fsconfig_str(fsfd, "lowerdir+", req->lower[i], res);
-	if (!err && req->dataonly)
-		err = fsconfig_str(fsfd, "datadir+", req->dataonly, res);
-	if (!err && req->upper)
-		err = fsconfig_str(fsfd, "upperdir", req->upper, res);
-	if (!err && req->upper)
-		err = fsconfig_str(fsfd, "workdir", req->work, res);
-	if (err) {
-		set_fail(res, UT_MNT_BROKEN, err, "overlay layers: %s", strerror(-err));
-		goto out;
+	if (!err) {
+		mfd = fsmount(fsfd, FSMOUNT_CLOEXEC, 0);
+		if (mfd < 0 || move_mount(mfd, "", AT_FDCWD, req->target, MOVE_MOUNT_F_EMPTY_PATH) < 0)
+			err = failed(a, UT_MS_ATTACH, -errno, NULL);
 	}
-	err = apply_opts(fsfd, req->opts, res);
-	if (err)
-		goto out;
-	if (fsconfig(fsfd, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0) {
-		err = -errno;
-		drain_log(fsfd, res);
-		set_fail(res, says_unsupported(res->why) ? UT_MNT_UNSUPPORTED : UT_MNT_BROKEN,
-			 err, "overlay create: %s", strerror(-err));
-		goto out;
-	}
-	mfd = fsmount(fsfd, FSMOUNT_CLOEXEC, 0);
-	if (mfd < 0 || move_mount(mfd, "", AT_FDCWD, req->target, MOVE_MOUNT_F_EMPTY_PATH) < 0) {
-		err = -errno;
-		set_fail(res, UT_MNT_BROKEN, err, "fsmount/move_mount: %s", strerror(-err));
-	}
-out:
 	if (mfd >= 0)
 		close(mfd);
 	close(fsfd);
 	return err;
 }
 
+/* The reason in @res: what is missing, or where it broke and why. */
+static void explain(const struct attempt *a, enum ut_mount_verdict v, const char *feat,
+		    struct ut_mount_res *res)
+{
+	const char *text = a->text[0] ? a->text : a->r.step == UT_MS_LEGACY ?
+			   "no kernel log to read the reason from" : "";
+
+	res->err = a->r.err;
+	res->fail = v == UT_MV_MISSING ? UT_MNT_UNSUPPORTED : UT_MNT_BROKEN;
+	if (v == UT_MV_MISSING)
+		snprintf(res->why, sizeof(res->why), "this kernel has %s (%s%s%s)", feat,
+			 ut_mount_step_name(a->r.step), text[0] ? ": " : "", text[0] ? text :
+			 strerror(-a->r.err));
+	else
+		snprintf(res->why, sizeof(res->why), "%s%s%s: %s%s%s", ut_mount_step_name(a->r.step),
+			 a->what[0] ? " " : "", a->what, strerror(-a->r.err), text[0] ? ": " : "",
+			 text);
+}
+
+/* One attempt; on failure the kernel's words and their verdict. */
+static enum ut_mount_verdict try(const struct ut_mount_req *req, bool legacy, struct attempt *a,
+				 struct ut_mount_log *log, char *feat, size_t sz)
+{
+	memset(a, 0, sizeof(*a));
+	a->r.dataonly = req->dataonly;
+	if (!(legacy ? legacy_mount(req, a) : new_mount(req, a)))
+		return UT_MV_BROKEN;	/* not read: it worked */
+	ut_mount_log_kmsg(log, a->text, sizeof(a->text));
+	a->r.text = a->text;
+	return ut_mount_decide(&a->r, feat, sz);
+}
+
 int ut_ovl_mount(const struct ut_mount_req *req, struct ut_mount_res *res)
 {
-	struct ut_mount_res first;
-	bool fallback = false;
-	int err;
+	struct ut_mount_log log;
+	enum ut_mount_verdict v;
+	struct attempt a;
+	char feat[160];
 
 	memset(res, 0, sizeof(*res));
-	err = new_mount(req, res, &fallback);
-	if (!err)
-		return 0;
-	/*
-	 * Before 6.8 "lowerdir+" is unknown (EINVAL at fsconfig, or at create
-	 * on kernels whose overlay still parses a legacy option string): retry
-	 * with mount(2).  If that fails too, the first reason is the better one.
-	 */
-	if (!fallback && err != -EINVAL)
-		return err;
-	first = *res;
-	if (!legacy_mount(req, res))
-		return 0;
-	if (!fallback)
-		*res = first;
-	return res->err;
+	ut_mount_log_open(&log);
+	v = try(req, false, &a, &log, feat, sizeof(feat));
+	if (a.r.err && v == UT_MV_RETRY_LEGACY) {
+		res->legacy = true;
+		v = try(req, true, &a, &log, feat, sizeof(feat));
+	}
+	ut_mount_log_close(&log);
+	if (a.r.err)
+		explain(&a, v, feat, res);
+	return a.r.err;
 }
 
 int ut_umount_or_detach(const char *mnt)

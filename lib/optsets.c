@@ -60,6 +60,13 @@ static const char *value_of(const char *list, const char *key, char *buf, size_t
 	return NULL;
 }
 
+bool ut_opts_has(const char *opts, const char *key)
+{
+	char buf[UT_OPTS_MAX + 1];
+
+	return value_of(opts, key, buf, sizeof(buf)) != NULL;
+}
+
 static bool word_in(const char *words, const char *w, size_t len)
 {
 	for (const char *p = words; p && *p;) {

@@ -38,6 +38,9 @@ const struct ut_optset *ut_optset_find(const char *name);
  */
 int ut_opts_check(const char *opts, char *why, size_t sz);
 
+/* Does the option list "a=b,c" hold @key (with any value, or bare)? */
+bool ut_opts_has(const char *opts, const char *key);
+
 /*
  * Merge @set's options with the scenario's @required ones into @out.
  * Required options win; a set that gives a required key another value is

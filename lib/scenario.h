@@ -99,6 +99,7 @@ struct ut_scenario {
 	 * -EOPNOTSUPP when the stack lacks what the scenario needs (skip).
 	 */
 	int (*prepare)(struct ut_ctx *c);
+	const char *needs;		/* what prepare's -EOPNOTSUPP means, for the skip */
 };
 
 /* One entry of a process's trace ring (shared memory). */

@@ -95,7 +95,9 @@ static const struct ut_scenario sc = {
 	 * ESTALE, EIO: overlay's documented "undefined results" of a layer
 	 * changed underneath (a cached merged dentry whose upper was removed;
 	 * "failed to lock workdir+upperdir").  EOPNOTSUPP: a uring op whose
-	 * opcode this kernel lacks (never submitted).  EPERM: io_uring
+	 * opcode this kernel lacks (never submitted); and, on kernels before
+	 * 6.6 only (seen on 6.1, never on 6.12 or 6.18), getxattr user.* of a
+	 * file whose upper is on tmpfs, which had no user xattrs.  EPERM: io_uring
 	 * disabled (kernel.io_uring_disabled): every uring op returns it.
 	 * EINVAL: lower_rename of a dir into its own subtree (d -> d/sub).
 	 * ENODATA: nothing sets user.undertow: getxattr's plain answer.

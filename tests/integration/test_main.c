@@ -48,6 +48,9 @@ int main(void)
 	srunner_add_suite(sr, kselftest_suite());
 	srunner_add_suite(sr, vm_suite());
 	srunner_add_suite(sr, vm_survive_suite());
+	srunner_add_suite(sr, vm_matrix_suite());
+	if (getenv("CK_RUN_SUITE") && !strcmp(getenv("CK_RUN_SUITE"), "vm612"))
+		srunner_add_suite(sr, vm612_suite());
 	srunner_add_suite(sr, report_suite());
 	srunner_add_suite(sr, bisect_suite());
 	srunner_add_suite(sr, badinput_suite());

@@ -15,6 +15,7 @@ TCase *results_read_tcase(void);
 Suite *cli_suite(void);
 Suite *registry_suite(void);
 Suite *mount_suite(void);
+Suite *mountwhy_suite(void);
 Suite *fusefs_suite(void);
 Suite *matrix_suite(void);
 Suite *uring_suite(void);

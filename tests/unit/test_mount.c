@@ -22,6 +22,7 @@
 #include "mount.h"
 #include "ops.h"
 #include "suites.h"
+#include "xattr_probe.h"
 
 static char base[64];
 static struct ut_layers lay;
@@ -135,6 +136,19 @@ START_TEST(mount_missing_lower_is_broken)
 	ck_assert_int_eq(res.fail, UT_MNT_BROKEN);
 	ck_assert_int_eq(res.err, -ENOENT);
 	ck_assert(res.why[0]);
+	drop_layers();
+}
+END_TEST
+
+/* user.* xattrs: a layer tmpfs has them (this host is 6.6+), procfs never. */
+START_TEST(user_xattr_probe)
+{
+	char why[256] = "";
+
+	make_layers(1, true);
+	ck_assert_int_eq(ut_probe_user_xattr(lay.upper, why, sizeof(why)), 0);
+	ck_assert_int_eq(ut_probe_user_xattr("/proc", why, sizeof(why)), -EOPNOTSUPP);
+	ck_assert_msg(strstr(why, "userxattr"), "why: %s", why);
 	drop_layers();
 }
 END_TEST
@@ -345,6 +359,7 @@ Suite *mount_suite(void)
 	tcase_add_test(tc, mount_and_see_layers);
 	tcase_add_test(tc, mount_bad_option_is_unsupported);
 	tcase_add_test(tc, mount_missing_lower_is_broken);
+	tcase_add_test(tc, user_xattr_probe);
 	tcase_add_test(tc, seed_formats);
 	tcase_add_test(tc, engine_counts_every_op);
 	tcase_add_test(tc, engine_first_ops_repeat);
