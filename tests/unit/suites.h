@@ -22,5 +22,6 @@ Suite *diff_suite(void);
 Suite *supervise_suite(void);
 Suite *ktap_merge_suite(void);
 Suite *merge_suite(void);
+Suite *kreport_suite(void);
 
 #endif
