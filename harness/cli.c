@@ -44,6 +44,8 @@ void ut_usage(FILE *f)
 	      "      --stream PATH|-      also frame each results file onto PATH (the VM runner's\n"
 	      "                           serial line; - = stdout)\n"
 	      "      --sysrq              on a hang, also dump blocked tasks (sysrq-w) to the kernel log\n"
+	      "      --fail slab|page|all[:PERCENT]  fail that share (default 10) of the workers'\n"
+	      "                           and mutators' allocations (kernel fault injection)\n"
 	      "diff and report (RUN: a run directory, or a results directory's latest):\n"
 	      "  -O, --output FILE        diff: the JSON (default RUN_B/diff-<run id of A>.json)\n"
 	      "                           report: the HTML page (default RUN/report.html)\n"
@@ -123,6 +125,7 @@ static const struct option longopts[] = {
 	{ "hang-timeout", required_argument, NULL, 'H' },
 	{ "results", required_argument, NULL, 'R' },
 	{ "sysrq", no_argument, NULL, 'S' },
+	{ "fail", required_argument, NULL, 'F' },
 	{ "backend", required_argument, NULL, 'b' },
 	{ "ovl-opts", required_argument, NULL, 'o' },
 	{ "matrix", required_argument, NULL, 'M' },
@@ -234,6 +237,9 @@ static int parse_opt(int c, const char *arg, struct ut_opts *o, char *err, size_
 	case 'S':
 		o->sysrq = true;
 		return 0;
+	case 'F':
+		return ut_fail_parse(arg, &o->fail) ? bad(err, sz,
+			"--fail wants slab, page or all, with :PERCENT 1..100", arg) : 0;
 	case 'b':
 		return add_backends(o, arg, err, sz);
 	case 'o':

@@ -298,7 +298,8 @@ void ut_run_variant(const struct ut_variant *v, const struct ut_run_cfg *cfg,
 	fill_settings(&S);
 	S.c = (struct ut_det_ctx){ .sc = sc, .r = r, .snap = json_object(), .kmsg = json_array(),
 				   .e = &S.e, .runner = &S.fate, .hang_timeout = cfg->hang_timeout,
-				   .sysrq = cfg->sysrq, .kmemleak = cfg->kmemleak };
+				   .sysrq = cfg->sysrq, .kmemleak = cfg->kmemleak,
+				   .fail = cfg->fail };
 	ut_detect_before(&S.c, UT_DET_SUPERVISOR);
 	supervise(&S);
 	S.c.interrupted = ut_interrupted;

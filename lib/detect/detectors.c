@@ -6,7 +6,7 @@
 
 extern const struct ut_detector ut_det_kmsg, ut_det_taint, ut_det_selfcheck,
 	ut_det_watchdog, ut_det_exits, ut_det_errnos, ut_det_umount, ut_det_slab,
-	ut_det_kmemleak, ut_det_layers, ut_det_lockdep;
+	ut_det_kmemleak, ut_det_layers, ut_det_lockdep, ut_det_failinj;
 
 /*
  * before() runs top down, after() bottom up.  Supervisor side: the kernel
@@ -18,6 +18,7 @@ extern const struct ut_detector ut_det_kmsg, ut_det_taint, ut_det_selfcheck,
 const struct ut_detector *const ut_detectors[] = {
 	&ut_det_selfcheck,
 	&ut_det_taint,
+	&ut_det_failinj,
 	&ut_det_exits,
 	&ut_det_kmsg,
 	&ut_det_lockdep,

@@ -154,5 +154,8 @@ Suite *badinput_suite(void);
 Suite *fusepath_suite(void);
 Suite *merge_suite(void);
 Suite *ci_suite(void);
+Suite *failinj_suite(void);
+/* Only with UNDERTOW_CHECK_DEBUG=1 (make check-debug): builds and boots the debug kernel. */
+Suite *debug_kernel_suite(void);
 
 #endif
