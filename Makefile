@@ -37,7 +37,7 @@ INT_SRC  := $(filter-out $(STALLFS),$(wildcard tests/integration/*.c))
 CORE_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(LIB_SRC) $(SCN_SRC) $(HAR_SRC))
 HDRS     := $(wildcard lib/*.h lib/*/*.h harness/*.h tests/*/*.h)
 
-.PHONY: all check sanitize bench clean deps unit integration shellcheck static
+.PHONY: all check check-debug sanitize bench clean deps unit integration shellcheck static
 
 all: undertow
 
@@ -79,6 +79,13 @@ check: deps
 	@$(MAKE) --no-print-directory all $(BUILD)/unit-tests $(BUILD)/int-tests
 	@$(MAKE) --no-print-directory unit integration
 	@if command -v shellcheck >/dev/null; then $(MAKE) --no-print-directory shellcheck; fi
+
+# The debug-kernel detectors for real (tests/integration/test_debug_kernel.c):
+# builds the debug kernel once (tens of minutes from a cold cache, see
+# README), then boots it.  Not part of check.
+check-debug: deps
+	@$(MAKE) --no-print-directory all $(BUILD)/int-tests
+	UNDERTOW=$(BUILD)/undertow UNDERTOW_CHECK_DEBUG=1 CK_RUN_SUITE=debug_kernel $(BUILD)/int-tests
 
 sanitize: deps
 	@$(MAKE) --no-print-directory BUILD=build/san SAN=1 unit integration
