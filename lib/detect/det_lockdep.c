@@ -2,9 +2,10 @@
 /*
  * det_lockdep.c - on a kernel with lockdep (CONFIG_PROVE_LOCKING), say
  * whether it still checks.  lockdep turns itself off for good after its
- * first splat (debug_locks drops to 0), so from then on a lock-order bug
- * prints nothing: every later scenario's result says so, and the one in
- * which it went off says that too.  The splat itself is the kernel log
+ * first splat, and after a taint that makes it unreliable (KASAN's B):
+ * debug_locks drops to 0, and from then on a lock-order bug prints
+ * nothing.  Every later scenario's result says so, and the one in which
+ * it went off says that too.  The splat itself is the kernel log
  * detector's (crash, kind lockdep-*).  Nothing on a kernel without lockdep.
  */
 #include <stdio.h>
@@ -49,8 +50,9 @@ static void lockdep_after(struct ut_det_ctx *c, void *state)
 	if (*before >= 0 || now >= 0)
 		json_object_set_new(c->snap, "lockdep", json_string(now > 0 ? "on" : "off"));
 	if (*before == 0)
-		ut_finding_add(&c->r->findings, UT_PASS, "lockdep is off (turned off by an "
-			       "earlier splat): lock-order bugs in this scenario go unreported");
+		ut_finding_add(&c->r->findings, UT_PASS, "lockdep is off (an earlier splat, "
+			       "or a taint such as KASAN's, turned it off): lock-order bugs "
+			       "in this scenario go unreported");
 	else if (*before > 0 && now == 0)
 		ut_finding_add(&c->r->findings, UT_PASS, "lockdep turned itself off during "
 			       "this scenario: the scenarios after it are not checked for lock order");
