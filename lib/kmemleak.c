@@ -51,9 +51,9 @@ double ut_kmemleak_clear(void)
  * Known leaks that are not the scenario's, by a substring of the report
  * entry.  Objects older than the scenario are left out by age already
  * (the boot's own unreferenced objects: kmemleak reports an object only
- * once it is 5 s old and scanned, so boot objects can first show up during
- * the first scenario); these are allocated during a scenario by someone
- * else:
+ * once it is old enough and scanned, so boot objects can first show up
+ * during the first scenario); these are allocated during a scenario by
+ * someone else:
  *   comm "swapper/   the idle task: early boot and interrupt context
  *                    allocations kmemleak sees late (percpu and RCU
  *                    bookkeeping), never an overlayfs path.

@@ -6,6 +6,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+/* kmemleak reports no object younger than this (mm/kmemleak.c MSECS_MIN_AGE). */
+#define UT_KMEMLEAK_MIN_AGE_S	5
+
 /* Is /sys/kernel/debug/kmemleak there (mounting debugfs if need be)?  Says why not. */
 bool ut_kmemleak_available(char *why, size_t sz);
 /*

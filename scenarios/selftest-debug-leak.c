@@ -16,8 +16,7 @@ static const struct ut_scenario sc = {
 	.seed = UT_NAMES("0:d/", "0:d/f=x"),
 	.names = UT_NAMES("d/f", "d"),
 	.workers = { { "fstatat", ut_op_stat, 1, UT_AT_MERGED } },
-	/* kmemleak reports only objects older than 5 s (its minimum age) */
-	.runtime_s = 6,
+	.runtime_s = 1,
 	.prepare = ut_prepare_vm_debug,
 };
 UT_REGISTER(sc);
