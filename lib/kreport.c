@@ -14,6 +14,7 @@
 #include "kreport.h"
 
 #define REPORT_LINES	200	/* a report is never longer than this */
+#define OTHER_LOCKS	3	/* locks named for a splat other than circular */
 
 static const char *line_at(const json_t *lines, size_t i)
 {
@@ -75,6 +76,7 @@ static void lockdep_summary(const json_t *lines, size_t i, char *out, size_t sz)
 {
 	const char *hdr = line_at(lines, i) + strlen("WARNING: ");
 	size_t n = json_array_size(lines), end = i + REPORT_LINES < n ? i + REPORT_LINES : n;
+	bool circular = strstr(hdr, "circular") != NULL;
 	size_t used;
 	int locks = 0;
 
@@ -85,9 +87,9 @@ static void lockdep_summary(const json_t *lines, size_t i, char *out, size_t sz)
 
 		if (is_header(s))
 			break;
-		/* circular: "-> #1 (B){+.+.}-{3:3}:"; recursive and
-		 * inconsistent: the lock lines under the task's line */
-		if (strncmp(s, "-> #", 4) && !(locks == 0 && strchr(" \t", s[0]) && strstr(s, "){")))
+		/* circular: the chain, "-> #1 (B){+.+.}-{3:3}:"; recursive and
+		 * inconsistent: the lock lines ("ffff... (A){+.+.}-{3:3}, at: f") */
+		if (circular ? strncmp(s, "-> #", 4) != 0 : locks >= OTHER_LOCKS)
 			continue;
 		name = lock_name(s, &len);
 		if (!name)

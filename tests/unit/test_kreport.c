@@ -109,6 +109,29 @@ START_TEST(test_lockdep_circular)
 }
 END_TEST
 
+START_TEST(test_lockdep_recursive)
+{
+	static const char *const l[] = {
+		"WARNING: possible recursive locking detected",
+		"6.1.192 #1 Tainted: G           O",
+		"--------------------------------------------",
+		"t/120 is trying to acquire lock:",
+		"ffff888004d1c508 (&ovl_i_lock_key[depth]){+.+.}-{3:3}, at: ovl_inode_lock+0x1/0x2 [overlay]",
+		"but task is already holding lock:",
+		"ffff888004d1c608 (&ovl_i_lock_key[depth]){+.+.}-{3:3}, at: ovl_rename+0x1/0x2 [overlay]",
+		"other info that might help us debug this:",
+		NULL,
+	};
+	json_t *a = lines(l);
+	char out[1024];
+
+	ck_assert(ut_kreport_summary(a, 0, out, sizeof(out)));
+	ck_assert_msg(!strcmp(out, "lockdep: possible recursive locking detected; chain: "
+			      "&ovl_i_lock_key[depth] <- &ovl_i_lock_key[depth]"), "%s", out);
+	json_decref(a);
+}
+END_TEST
+
 START_TEST(test_quiet)
 {
 	static const char *const l[] = {
@@ -136,6 +159,7 @@ Suite *kreport_suite(void)
 	tcase_add_test(tc, test_kasan_summary);
 	tcase_add_test(tc, test_kasan_no_ovl_frame);
 	tcase_add_test(tc, test_lockdep_circular);
+	tcase_add_test(tc, test_lockdep_recursive);
 	tcase_add_test(tc, test_quiet);
 	suite_add_tcase(s, tc);
 	return s;
