@@ -86,7 +86,8 @@ mkdir -p "$cache/debug" || die "cannot make $cache/debug"
 # Debian's linux-source-V, unpacked once into $cache/debug/src; prints the tree.
 debian_source() {
 	local pkg=linux-source-$1 deb dver dir tmp
-	deb=$(find "$cache" -name "${pkg}_*_all.deb" -type f 2>/dev/null | sort -V | tail -n 1)
+	# Any copy in the cache (the kselftest and bisect tests fetch it too).
+	deb=$(find "$cache" -maxdepth 2 -name "${pkg}_*_all.deb" -type f 2>/dev/null | sort -V | tail -n 1)
 	if [ -z "$deb" ]; then
 		need apt-get apt
 		mkdir -p "$cache/debs"
