@@ -16,9 +16,18 @@
 #define REPORT_LINES	200	/* a report is never longer than this */
 #define OTHER_LOCKS	3	/* locks named for a splat other than circular */
 
+/*
+ * Record @i's text.  /dev/kmsg escapes a newline inside a record as
+ * "\x0a": lockdep prints "\n-> #1 (...)" as one record, so leading ones
+ * are skipped.
+ */
 static const char *line_at(const json_t *lines, size_t i)
 {
-	return json_string_value(json_array_get(lines, i)) ?: "";
+	const char *s = json_string_value(json_array_get(lines, i)) ?: "";
+
+	while (!strncmp(s, "\\x0a", 4))
+		s += 4;
+	return s;
 }
 
 /* Is @s a new report's header (the end of the one before)? */

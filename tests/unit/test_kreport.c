@@ -93,7 +93,8 @@ START_TEST(test_lockdep_circular)
 		"ffffffffc0202030 (ut_lock_b){+.+.}-{3:3}, at: ut_debug_abba+0x3b/0x80 [ut_debug]",
 		"which lock already depends on the new lock.",
 		"the existing dependency chain (in reverse order) is:",
-		"-> #1 (ut_lock_b){+.+.}-{3:3}:",
+		/* /dev/kmsg's escape of the newline lockdep prints first */
+		"\\x0a-> #1 (ut_lock_b){+.+.}-{3:3}:",
 		"       __mutex_lock+0x12d/0xd50",
 		"-> #0 (ut_lock_a){+.+.}-{3:3}:",
 		"       __lock_acquire+0x1e4a/0x3530",
