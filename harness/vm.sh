@@ -141,10 +141,13 @@ prepare_debian_kernel() {
 prepare_own_kernel() {
 	local kd sum
 	sum=$(sha256sum "$kernel" | cut -c1-16)
-	kd=$cache/kernels/own-$sum
+	# The debug kernel boots as a bzImage (qemu's Linux boot protocol): a
+	# KASAN kernel triple-faults on the PVH entry (C code runs there before
+	# KASAN's early shadow is mapped).
+	kd=$cache/kernels/own-$sum${debug:+-bzimage}
 	mkdir -p "$kd"
 	if [ ! -e "$kd/vmlinux" ]; then
-		if [ "$(head -c 4 "$kernel" | od -An -c | tr -d ' ')" = '177ELF' ] ||
+		if [ "$(head -c 4 "$kernel" | od -An -c | tr -d ' ')" = '177ELF' ] || [ -n "$debug" ] ||
 		   ! extract_vmlinux "$kernel" "$kd/vmlinux"; then
 			cp "$kernel" "$kd/vmlinux"	# ELF, or a bzImage qemu boots itself
 		fi
