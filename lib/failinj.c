@@ -121,7 +121,7 @@ int ut_fail_arm(const struct ut_fail_cfg *cfg, struct ut_fail_saved *s)
 	snprintf(budget, sizeof(budget), "%lld", FAIL_BUDGET);
 	snprintf(pct, sizeof(pct), "%d", cfg->percent);
 	for (int a = 0; a < UT_FAIL_NATTR && !err; a++) {
-		const char *vals[F_N] = { budget, "1", "Y", "1", "N", "0", pct };
+		const char *vals[F_N] = { budget, "1", "Y", "0", "N", "0", pct };
 
 		if (!(cfg->mask & (1u << a)))
 			continue;

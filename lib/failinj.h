@@ -36,7 +36,8 @@ void ut_fail_name(const struct ut_fail_cfg *cfg, char *buf, size_t sz);
 bool ut_fail_available(const struct ut_fail_cfg *cfg, char *why, size_t sz);
 /*
  * Save and set: probability, interval 1, times (a budget that counts
- * down), the task filter on, one log line per failure, and the gfp
+ * down), the task filter on, no log line per failure (thousands would
+ * push the scenario's own kernel reports out of the log), and the gfp
  * filters off so that sleeping allocations fail too.  0 or -errno (what
  * was set is put back).
  */

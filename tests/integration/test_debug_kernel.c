@@ -124,8 +124,13 @@ static char *vm_run(const char *tag, char *const *extra, int nextra, char *const
 	argv[k++] = runsh;
 	argv[k++] = "--vm";
 	argv[k++] = "--debug-kernel";
+	/* One CPU (a two-CPU TCG boot of this kernel once went silent for
+	 * minutes), and a generous silence bound: a KASAN + lockdep kernel
+	 * under TCG on a busy host is slow. */
 	argv[k++] = "--vm-smp";
-	argv[k++] = "2";
+	argv[k++] = "1";
+	argv[k++] = "--vm-silence";
+	argv[k++] = "600";
 	argv[k++] = "--kmod";
 	argv[k++] = ut_debug_ko;
 	argv[k++] = "--results";
