@@ -38,7 +38,7 @@ INT_SRC  := $(filter-out $(STALLFS),$(wildcard tests/integration/*.c))
 CORE_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(LIB_SRC) $(SCN_SRC) $(HAR_SRC))
 HDRS     := $(wildcard lib/*.h lib/*/*.h harness/*.h tests/*/*.h)
 
-.PHONY: all check check-vm-612 sanitize bench clean deps unit integration shellcheck static
+.PHONY: all check check-vm-612 check-debug sanitize bench clean deps unit integration shellcheck static
 
 all: undertow
 
@@ -85,6 +85,13 @@ check: deps
 check-vm-612: deps
 	@$(MAKE) --no-print-directory all $(BUILD)/int-tests
 	CK_RUN_SUITE=vm612 UNDERTOW=$(BUILD)/undertow $(BUILD)/int-tests
+
+# The debug-kernel detectors for real (tests/integration/test_debug_kernel.c):
+# builds the debug kernel once (tens of minutes from a cold cache, see
+# README), then boots it.  Not part of check.
+check-debug: deps
+	@$(MAKE) --no-print-directory all $(BUILD)/int-tests
+	UNDERTOW=$(BUILD)/undertow UNDERTOW_CHECK_DEBUG=1 CK_RUN_SUITE=debug_kernel $(BUILD)/int-tests
 
 sanitize: deps
 	@$(MAKE) --no-print-directory BUILD=build/san SAN=1 unit integration

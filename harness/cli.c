@@ -46,6 +46,8 @@ void ut_usage(FILE *f)
 	      "      --sysrq              on a hang, also dump blocked tasks (sysrq-w) to the kernel log\n"
 	      "      --coverage           record which overlayfs functions each scenario reached\n"
 	      "                           (kprobe events + hist triggers; skip with the reason)\n"
+	      "      --fail slab|page|all[:PERCENT]  fail that share (default 10) of the workers'\n"
+	      "                           and mutators' allocations (kernel fault injection)\n"
 	      "diff and report (RUN: a run directory, or a results directory's latest):\n"
 	      "  -O, --output FILE        diff: the JSON (default RUN_B/diff-<run id of A>.json)\n"
 	      "                           report: the HTML page (default RUN/report.html)\n"
@@ -126,6 +128,7 @@ static const struct option longopts[] = {
 	{ "results", required_argument, NULL, 'R' },
 	{ "sysrq", no_argument, NULL, 'S' },
 	{ "coverage", no_argument, NULL, 'C' },
+	{ "fail", required_argument, NULL, 'F' },
 	{ "backend", required_argument, NULL, 'b' },
 	{ "ovl-opts", required_argument, NULL, 'o' },
 	{ "matrix", required_argument, NULL, 'M' },
@@ -240,6 +243,9 @@ static int parse_opt(int c, const char *arg, struct ut_opts *o, char *err, size_
 	case 'C':
 		o->coverage = true;
 		return 0;
+	case 'F':
+		return ut_fail_parse(arg, &o->fail) ? bad(err, sz,
+			"--fail wants slab, page or all, with :PERCENT 1..100", arg) : 0;
 	case 'b':
 		return add_backends(o, arg, err, sz);
 	case 'o':

@@ -8,6 +8,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "failinj.h"
+
 #define UT_MAX_CHOICES 32
 
 enum ut_cmd { UT_CMD_HELP, UT_CMD_LIST, UT_CMD_RUN, UT_CMD_REPLAY, UT_CMD_DIFF, UT_CMD_REPORT,
@@ -29,6 +31,7 @@ struct ut_opts {
 	const char *replay;	/* RESULT_JSON for replay */
 	bool sysrq;		/* sysrq-w on a hang */
 	bool coverage;		/* --coverage: overlayfs functions reached */
+	struct ut_fail_cfg fail;	/* --fail: fault injection, mask 0 = off */
 	const char *backends[UT_MAX_CHOICES];	/* -b, each checked */
 	int nbackends;
 	const char *optsets[UT_MAX_CHOICES];	/* -o: set names or option strings */

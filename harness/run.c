@@ -132,6 +132,22 @@ static bool kernel_usable(struct run_state *st, const struct ut_result *r, const
 	return false;
 }
 
+/* --fail: on this kernel, or every scenario is a skip with the reason. */
+static bool fail_check(struct run_state *st, const struct ut_run_cfg *cfg, char *why, size_t sz)
+{
+	char name[32];
+
+	if (!cfg->fail.mask)
+		return true;
+	if (!ut_fail_available(&cfg->fail, why, sz)) {
+		json_object_set_new(st->run, "fault_injection", json_string(why));
+		return false;
+	}
+	ut_fail_name(&cfg->fail, name, sizeof(name));
+	json_object_set_new(st->run, "fault_injection", json_string(name));
+	return true;
+}
+
 static void add_row(json_t *rows, const char *name, const struct ut_result *r)
 {
 	char top[256];
@@ -144,7 +160,7 @@ static void add_row(json_t *rows, const char *name, const struct ut_result *r)
 }
 
 static void run_all(struct run_state *st, struct ut_run_cfg *cfg, const struct ut_variant *sel,
-		    int nsel, json_t *rows)
+		    int nsel, json_t *rows, const char *skip_all)
 {
 	char unusable[512] = "";
 	double t0 = ut_now();
@@ -157,8 +173,8 @@ static void run_all(struct run_state *st, struct ut_run_cfg *cfg, const struct u
 		/* Which variant is running, for whoever reads a dead guest's console. */
 		ut_out_line(st, "# start %s\n", sel[i].name);
 		ut_out_progress(st, i, nsel, t0, sel[i].name);
-		if (unusable[0])
-			skip_unusable(&r, &sel[i], unusable);
+		if (unusable[0] || skip_all)
+			skip_unusable(&r, &sel[i], skip_all ? skip_all : unusable);
 		else
 			ut_run_variant(&sel[i], cfg, &r);
 		ut_out_record(st, i + 1, sel[i].name, &r);
@@ -215,11 +231,12 @@ int ut_run_list(const struct ut_opts *o, const struct ut_variant *sel, int nsel,
 		.workers = o->workers > 0 ? o->workers : ut_default_workers(),
 		.mutators = o->mutators >= 0 ? o->mutators : ut_default_mutators(),
 		.root = st.root, .self = argv[0], .sysrq = o->sysrq, .coverage = o->coverage,
-		.unprivileged = unprivileged,
+		.unprivileged = unprivileged, .fail = o->fail,
 	};
 	json_t *rows = json_array();
-	char why[256];
+	char why[256], fail_why[256];
 	long hung_old;
+	bool fail_ok;
 	int err;
 
 	err = ut_out_open(&st, argc, argv, o->seed);
@@ -235,6 +252,7 @@ int ut_run_list(const struct ut_opts *o, const struct ut_variant *sel, int nsel,
 	}
 	cfg.kmemleak = ut_kmemleak_available(why, sizeof(why));
 	json_object_set_new(st.run, "kmemleak", json_string(cfg.kmemleak ? "on" : why));
+	fail_ok = fail_check(&st, &cfg, fail_why, sizeof(fail_why));
 	hung_old = lower_hung_task(o->hang_timeout);
 	json_object_set_new(st.run, "hung_task_timeout_secs", hung_old < 0 ? json_null() :
 			    json_pack("{s:I, s:I}", "was", (json_int_t)hung_old,
@@ -244,7 +262,7 @@ int ut_run_list(const struct ut_opts *o, const struct ut_variant *sel, int nsel,
 		st.stream = strcmp(o->stream, "-") ? open(o->stream, O_WRONLY | O_CLOEXEC) :
 			    dup(STDOUT_FILENO);
 	ut_out_run_json(&st);	/* at once: a reader knows the run before any result */
-	run_all(&st, &cfg, sel, nsel, rows);
+	run_all(&st, &cfg, sel, nsel, rows, fail_ok ? NULL : fail_why);
 	restore_hung_task(hung_old);
 	finish(&st, rows);
 	json_decref(rows);

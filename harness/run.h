@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "failinj.h"
 #include "matrix.h"
 #include "results.h"
 #include "scenario.h"
@@ -23,6 +24,7 @@ struct ut_run_cfg {
 	bool sysrq;			/* sysrq-w on a hang */
 	bool coverage;			/* function coverage per scenario */
 	bool unprivileged;		/* in a user namespace: userxattr, no loop devices */
+	struct ut_fail_cfg fail;	/* --fail, mask 0 = off */
 };
 
 /* Set by the SIGINT/SIGTERM handler: the scenario stops within a bound. */

@@ -293,6 +293,25 @@ static void drive(struct runner *R, double runtime)
 	}
 }
 
+/*
+ * --fail: the workers and mutators, and only they, get injected
+ * allocation failures (the task filter is on): not the runner's own
+ * mount and teardown.
+ */
+static void mark_failing(struct runner *R)
+{
+	int err;
+
+	if (!R->cfg->fail.mask)
+		return;
+	for (int i = 0; i < R->e->sh->nproc; i++) {
+		err = ut_fail_mark(R->e->sh->proc[i].pid);
+		if (err)
+			ut_finding_add(&R->r.findings, UT_PASS, "--fail: make-it-fail of pid %d: %s",
+				       (int)R->e->sh->proc[i].pid, strerror(-err));
+	}
+}
+
 static void run_engine(struct runner *R, double runtime)
 {
 	struct ut_engine *e = R->e;
@@ -305,6 +324,7 @@ static void run_engine(struct runner *R, double runtime)
 		R->ctl->procs_reaped = 1;
 		return;
 	}
+	mark_failing(R);
 	step(R, UT_STEP_RUN);
 	drive(R, runtime);
 	R->ctl->procs_reaped = 1;
@@ -340,7 +360,7 @@ void ut_runner_main(const struct ut_variant *v, const struct ut_run_cfg *cfg,
 	R = (struct runner){ .v = v, .cfg = cfg, .ctl = ctl, .e = e, .msgfd = msgfd };
 	R.c = (struct ut_det_ctx){ .sc = v->sc, .r = &R.r, .snap = json_object(), .e = e,
 				   .lay = &R.lay, .hang_timeout = cfg->hang_timeout,
-				   .kmemleak = cfg->kmemleak };
+				   .kmemleak = cfg->kmemleak, .fail = cfg->fail };
 	/* Its name says which scenario it runs (ps, hung-task reports, test probes). */
 	prctl(PR_SET_NAME, v->sc->name);
 	for (int w = 0; w < UT_AT_NR; w++)

@@ -47,6 +47,7 @@ static void fill_settings(struct sup *S)
 	const struct ut_run_cfg *c = S->cfg;
 	const struct ut_variant *v = S->v;
 	struct ut_result *r = S->r;
+	char fail[48] = "", name[32];
 
 	snprintf(r->name, sizeof(r->name), "%s", v->sc->name);
 	snprintf(r->variant, sizeof(r->variant), "%s", v->label);
@@ -58,10 +59,14 @@ static void fill_settings(struct sup *S)
 	r->mutators = v->sc->mutators[0].name ? c->mutators : 0;
 	r->runtime_s = S->runtime;
 	r->hang_timeout_s = c->hang_timeout;
+	if (c->fail.mask) {	/* the replay injects too */
+		ut_fail_name(&c->fail, name, sizeof(name));
+		snprintf(fail, sizeof(fail), "--fail %s ", name);
+	}
 	snprintf(r->replay, sizeof(r->replay),
-		 "%s run -s %llu -t %g -w %d -m %d --hang-timeout %g -b '%s' -o '%s' %s", c->self,
+		 "%s run -s %llu -t %g -w %d -m %d --hang-timeout %g -b '%s' -o '%s' %s%s", c->self,
 		 (unsigned long long)c->seed, S->runtime, c->workers, r->mutators,
-		 c->hang_timeout, r->backend_spec, r->optset, v->sc->name);
+		 c->hang_timeout, r->backend_spec, r->optset, fail, v->sc->name);
 }
 
 /* Shared memory for the runner's step and its processes' slots. */
@@ -301,7 +306,8 @@ void ut_run_variant(const struct ut_variant *v, const struct ut_run_cfg *cfg,
 	S.c = (struct ut_det_ctx){ .sc = sc, .r = r, .snap = json_object(), .kmsg = json_array(),
 				   .e = &S.e, .runner = &S.fate, .hang_timeout = cfg->hang_timeout,
 				   .sysrq = cfg->sysrq, .kmemleak = cfg->kmemleak,
-				   .coverage = cfg->coverage, .keys = json_object() };
+				   .coverage = cfg->coverage, .keys = json_object(),
+				   .fail = cfg->fail };
 	ut_detect_before(&S.c, UT_DET_SUPERVISOR);
 	supervise(&S);
 	S.c.interrupted = ut_interrupted;

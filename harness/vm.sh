@@ -2,6 +2,7 @@
 # vm.sh - run undertow inside a Debian kernel (or your own) under qemu.
 #
 #   harness/vm.sh [--kernel-version V]... [--kernel PATH [--modules DIR]]
+#                 [--debug-kernel [--kernel-version V] [--kernel-src DIR]]
 #                 [--overlay-ko FILE] [--kmod FILE.ko]... [--vm-oops panic|continue]
 #                 [--vm-smp N] [--vm-mem MB] [--vm-silence SECS]
 #                 [RUN OPTIONS] [SCENARIO|TAG ...]
@@ -24,6 +25,9 @@
 # boots with oops=panic, so an oops ends the VM as a crash; --vm-oops
 # continue boots without it (Debian's default): the kernel kills the
 # oopsing task and goes on, and the run must survive that by itself.
+# --debug-kernel boots the debug kernel of harness/debug-kernel.sh (KASAN,
+# lockdep, kmemleak, fault injection; built once and cached) from Debian's
+# linux-source of --kernel-version (6.1 or 6.12), or from --kernel-src DIR.
 set -u
 # Called from make (make check, make sanitize): its variables (SAN=1,
 # BUILD=...) must not reach the static build or a kernel build.
@@ -41,6 +45,8 @@ kernel=
 modules=
 overlay_ko=
 kmods=()
+debug=
+ksrc=
 oops=panic
 args=()
 
@@ -58,6 +64,8 @@ while [ $# -gt 0 ]; do
 	--kernel) kernel=${2:?--kernel wants a path}; shift 2 ;;
 	--modules) modules=${2:?--modules wants a dir}; shift 2 ;;
 	--overlay-ko) overlay_ko=$(realpath "${2:?--overlay-ko wants a file}"); shift 2 ;;
+	--debug-kernel) debug=1; shift ;;
+	--kernel-src) ksrc=${2:?--kernel-src wants a dir}; shift 2 ;;
 	--kmod) kmods+=("$(realpath "${2:?--kmod wants a .ko file}")"); shift 2 ;;
 	--vm-oops) oops=${2:?--vm-oops wants panic or continue}; shift 2 ;;
 	--vm-smp) smp=${2:?}; shift 2 ;;
@@ -69,6 +77,14 @@ while [ $# -gt 0 ]; do
 	*) args+=("$1"); shift ;;
 	esac
 done
+[ -n "$ksrc" ] && [ -z "$debug" ] && die "--kernel-src is for --debug-kernel"
+if [ -n "$debug" ]; then
+	[ -n "$kernel" ] && die "--kernel and --debug-kernel exclude each other"
+	[ ${#versions[@]} -gt 1 ] && die "--debug-kernel builds one --kernel-version"
+	dbg=$("$top/harness/debug-kernel.sh" ${versions[0]:+--kernel-version "${versions[0]}"} \
+		${ksrc:+--kernel-src "$ksrc"}) || die "no debug kernel (harness/debug-kernel.sh failed)"
+	kernel=$dbg/bzImage modules=$dbg/modules versions=()
+fi
 [ -n "$kernel" ] && [ ${#versions[@]} -gt 0 ] && die "--kernel and --kernel-version exclude each other"
 [ -n "$kernel" ] && [ ! -f "$kernel" ] && die "--kernel $kernel: no such file"
 [ -n "$modules" ] && [ ! -d "$modules" ] && die "--modules $modules: no such directory"
@@ -128,10 +144,13 @@ prepare_debian_kernel() {
 prepare_own_kernel() {
 	local kd sum
 	sum=$(sha256sum "$kernel" | cut -c1-16)
-	kd=$cache/kernels/own-$sum
+	# The debug kernel boots as a bzImage (qemu's Linux boot protocol): a
+	# KASAN kernel triple-faults on the PVH entry (C code runs there before
+	# KASAN's early shadow is mapped).
+	kd=$cache/kernels/own-$sum${debug:+-bzimage}
 	mkdir -p "$kd"
 	if [ ! -e "$kd/vmlinux" ]; then
-		if [ "$(head -c 4 "$kernel" | od -An -c | tr -d ' ')" = '177ELF' ] ||
+		if [ "$(head -c 4 "$kernel" | od -An -c | tr -d ' ')" = '177ELF' ] || [ -n "$debug" ] ||
 		   ! extract_vmlinux "$kernel" "$kd/vmlinux"; then
 			cp "$kernel" "$kd/vmlinux"	# ELF, or a bzImage qemu boots itself
 		fi

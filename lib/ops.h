@@ -90,6 +90,13 @@ int ut_op_replace(struct ut_ctx *c, const struct ut_op *op);	/* unlink + create 
  * names the process after the scenario, which is what the module matches.
  */
 int ut_prepare_vm_fault(struct ut_ctx *c);
+/*
+ * prepare() of the VM-only selftests driven by tests/kmod/ut_debug.ko on
+ * a debug kernel: -EOPNOTSUPP (skip) outside undertow's VM or without the
+ * module; else the module does the scenario's bug (a use-after-free, an
+ * AB-BA lock order or a leak) in this task.
+ */
+int ut_prepare_vm_debug(struct ut_ctx *c);
 
 /* Seeding, also used by the harness before mount. */
 int ut_seed_entry(int dirfd, const char *spec);		/* spec without "L:" */

@@ -8,8 +8,10 @@
 
 #include "detector.h"
 #include "kmsg.h"
+#include "kreport.h"
 
 #define KMSG_KEEP	500	/* kernel records kept as evidence */
+#define SUMMARY_MAX	4	/* KASAN and lockdep reports summed up */
 
 static void *kmsg_before(struct ut_det_ctx *c)
 {
@@ -52,6 +54,19 @@ static void on_record(const struct ut_kmsg_rec *rec, enum ut_kmsg_class cls,
 		       (int)rec->len, rec->msg, why);
 }
 
+/* One crash finding per KASAN or lockdep report: what, where, the chain. */
+static void summarize(struct ut_det_ctx *c)
+{
+	char line[1024];
+	int n = 0;
+
+	for (size_t i = 0; i < json_array_size(c->kmsg) && n < SUMMARY_MAX; i++)
+		if (ut_kreport_summary(c->kmsg, i, line, sizeof(line))) {
+			ut_finding_add(&c->r->findings, UT_CRASH, "%s", line);
+			n++;
+		}
+}
+
 static void kmsg_after(struct ut_det_ctx *c, void *state)
 {
 	struct ut_kmsg *k = state;
@@ -60,6 +75,7 @@ static void kmsg_after(struct ut_det_ctx *c, void *state)
 		return;
 	if (ut_kmsg_drain(k, on_record, c) < 0)
 		ut_finding_add(&c->r->findings, UT_PASS, "kernel log unreadable");
+	summarize(c);
 	if (k->lost)
 		ut_finding_add(&c->r->findings, UT_PASS,
 			       "kernel log overwritten: %d records lost", k->lost);

@@ -22,6 +22,7 @@
 #include <jansson.h>
 
 #include "engine.h"
+#include "failinj.h"
 #include "layers.h"
 #include "results.h"
 
@@ -55,6 +56,7 @@ struct ut_det_ctx {
 	double hang_timeout;
 	bool sysrq, kmemleak, coverage;
 	json_t *keys;			/* supervisor: more top-level keys of the result */
+	struct ut_fail_cfg fail;	/* --fail, mask 0 = off */
 	/* What happened so far, for detectors that must not judge a stuck run. */
 	bool hung, busy, mounted, interrupted;
 	void *state[UT_DET_MAX];

@@ -6,7 +6,8 @@
 
 extern const struct ut_detector ut_det_kmsg, ut_det_taint, ut_det_selfcheck,
 	ut_det_watchdog, ut_det_exits, ut_det_errnos, ut_det_umount, ut_det_slab,
-	ut_det_kmemleak, ut_det_layers, ut_det_effective, ut_det_coverage;
+	ut_det_kmemleak, ut_det_layers, ut_det_effective, ut_det_coverage, ut_det_lockdep,
+	ut_det_failinj;
 
 /*
  * before() runs top down, after() bottom up.  Supervisor side: the kernel
@@ -21,8 +22,10 @@ const struct ut_detector *const ut_detectors[] = {
 	&ut_det_coverage,
 	&ut_det_selfcheck,
 	&ut_det_taint,
+	&ut_det_failinj,
 	&ut_det_exits,
 	&ut_det_kmsg,
+	&ut_det_lockdep,
 	&ut_det_watchdog,
 	&ut_det_effective,
 	&ut_det_errnos,

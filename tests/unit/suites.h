@@ -25,5 +25,6 @@ Suite *ktap_merge_suite(void);
 Suite *merge_suite(void);
 Suite *coverage_suite(void);
 Suite *diff_cov_suite(void);
+Suite *kreport_suite(void);
 
 #endif
