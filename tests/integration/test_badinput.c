@@ -7,7 +7,7 @@
  * nothing mounted or left in /tmp/undertow.*, no results directory, and
  * the user's directory and file untouched.
  *
- * Placeholders in the arguments: @U the user's directory (holding "keep"),
+ * Markers in the arguments: @U the user's directory (holding "keep"),
  * @R a results directory that must not come into being, @F a file holding
  * the row's @file, @D a run directory (run.json: the row's @run_json or an
  * empty complete run; lower-dir-rename.json: the row's @scen_json), @RO a
@@ -52,7 +52,7 @@
 struct bad_row {
 	const char *args[10];
 	int code;		/* expected exit code */
-	const char *says;	/* the stderr line contains this (placeholders expanded) */
+	const char *says;	/* the stderr line contains this (markers expanded) */
 	const char *file;	/* @F */
 	const char *run_json;	/* @D/run.json, NULL = EMPTY_RUN */
 	const char *scen_json;	/* @D/lower-dir-rename.json, NULL = none */
@@ -189,12 +189,12 @@ static const struct bad_row rows[] = {
 
 #define NROWS ((int)(sizeof(rows) / sizeof(rows[0])))
 
-/* Where a row's placeholders point. */
+/* Where a row's markers point. */
 struct places {
 	char *aux, *user, *res, *file, *run, *ro, *cwd, *longp;
 };
 
-/* Every placeholder of @a expanded; a new string. */
+/* Every marker of @a expanded; a new string. */
 static char *expand(const char *a, const struct places *pl)
 {
 	const struct { const char *tok, *val; } map[] = {
