@@ -115,6 +115,8 @@ json_t *it_json_load(const char *path, char *why, size_t sz);
 json_t *it_json_at(const char *dir, const char *file, char *why, size_t sz);
 /* it_read_file() of @dir/@file. */
 char *it_read_at(const char *dir, const char *file);
+/* Every finding of a result as "[kind] detail" lines; malloc'd. */
+char *it_findings_text(json_t *res);
 /* The run directory results/latest points to, checked; NULL with why. */
 char *it_latest_run(const char *results, char *why, size_t sz);
 /* Sum of "calls" over an ops/mutations object; -1 if malformed. */

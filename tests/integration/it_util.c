@@ -805,3 +805,17 @@ int it_scratch_leftovers(const struct strv *before, double wait_s, struct strv *
 		usleep(100000);
 	}
 }
+
+char *it_findings_text(json_t *res)
+{
+	json_t *f = json_object_get(res, "findings"), *v;
+	char *out = NULL;
+	size_t len = 0, i;
+	FILE *m = open_memstream(&out, &len);
+
+	json_array_foreach(f, i, v)
+		fprintf(m, "[%s] %s\n", json_string_value(json_object_get(v, "kind")),
+			json_string_value(json_object_get(v, "detail")));
+	fclose(m);
+	return out;
+}

@@ -84,21 +84,6 @@ static json_t *result(const char *dir, const char *sc)
 	return j;
 }
 
-/* Every finding, "[kind] detail" a line. */
-static char *findings(json_t *j)
-{
-	json_t *f = json_object_get(j, "findings"), *v;
-	char *out = NULL;
-	size_t len = 0, i;
-	FILE *m = open_memstream(&out, &len);
-
-	json_array_foreach(f, i, v)
-		fprintf(m, "[%s] %s\n", json_string_value(json_object_get(v, "kind")),
-			json_string_value(json_object_get(v, "detail")));
-	fclose(m);
-	return out;
-}
-
 static void want_verdict(json_t *j, const char *sc, const char *v, const char *f)
 {
 	const char *got = json_string_value(json_object_get(j, "verdict"));
@@ -158,7 +143,7 @@ static char *vm_run(const char *tag, char *const *extra, int nextra, char *const
 static void want_pass(const char *dir, const char *sc, const char *also)
 {
 	json_t *j = result(dir, sc);
-	char *f = findings(j);
+	char *f = it_findings_text(j);
 
 	want_verdict(j, sc, "pass", f);
 	if (also)
@@ -179,7 +164,7 @@ START_TEST(test_debug_leak_lockdep)
 	want_pass(dir, "lower-dir-rename", NULL);
 
 	j = result(dir, "selftest-debug-leak");
-	f = findings(j);
+	f = it_findings_text(j);
 	want_verdict(j, "selftest-debug-leak", "leak", f);
 	want_text(f, "[leak] kmemleak: ", "leak");
 	want_text(f, "ut_debug_leak", "leak");
@@ -188,7 +173,7 @@ START_TEST(test_debug_leak_lockdep)
 	json_decref(j);
 
 	j = result(dir, "selftest-debug-lockdep");
-	f = findings(j);
+	f = it_findings_text(j);
 	want_verdict(j, "selftest-debug-lockdep", "crash", f);
 	want_text(f, "lockdep: possible circular locking dependency detected; chain: ut_lock_",
 		  "lockdep");
@@ -206,7 +191,7 @@ static void want_injected(const char *dir, const char *sc)
 {
 	json_t *j = result(dir, sc), *snap = json_object_get(j, "snapshots");
 	json_t *inj = json_object_get(snap, "injected_failures");
-	char *f = findings(j);
+	char *f = it_findings_text(j);
 	long long n = json_integer_value(json_object_get(inj, "slab")) +
 		      json_integer_value(json_object_get(inj, "page"));
 
@@ -232,7 +217,7 @@ START_TEST(test_debug_kasan_fail)
 	need_kernel();
 	dir = vm_run("dbgkasan", extra, 2, scens, 3);
 	j = result(dir, "selftest-debug-kasan");
-	f = findings(j);
+	f = it_findings_text(j);
 	all = json_dumps(j, 0);
 	want_verdict(j, "selftest-debug-kasan", "crash", f);
 	want_text(f, "[crash] KASAN: use-after-free in ut_debug_use_after_free", "kasan");

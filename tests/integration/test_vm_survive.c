@@ -76,21 +76,6 @@ static void want(struct unmet *u, int ok, const char *fmt, ...)
 	fputc('\n', u->f);
 }
 
-/* Every finding's detail, one after the other. */
-static char *findings_text(json_t *res)
-{
-	json_t *f = json_object_get(res, "findings"), *v;
-	char *out = NULL;
-	size_t len = 0, i;
-	FILE *m = open_memstream(&out, &len);
-
-	json_array_foreach(f, i, v)
-		fprintf(m, "[%s] %s\n", json_string_value(json_object_get(v, "kind")),
-			json_string_value(json_object_get(v, "detail")));
-	fclose(m);
-	return out;
-}
-
 /* Does @text name step @step other than inside the scenario's name @name? */
 static int names_step(const char *text, const char *step, const char *name)
 {
@@ -203,7 +188,7 @@ static void check_oops(struct unmet *u, const char *dir)
 	if (!j)
 		return;
 	v = json_string_value(json_object_get(j, "verdict"));
-	f = findings_text(j);
+	f = it_findings_text(j);
 	all = json_dumps(j, 0);
 	want(u, v && !strcmp(v, "crash"), OOPS_SC ": verdict %s, want crash", v ? v : "?");
 	want(u, strstr(f, BUG_LINE) != NULL, OOPS_SC ": findings lack the kernel's \"" BUG_LINE
@@ -228,7 +213,7 @@ static void check_wedge(struct unmet *u, const char *dir)
 	if (!j)
 		return;
 	v = json_string_value(json_object_get(j, "verdict"));
-	f = findings_text(j);
+	f = it_findings_text(j);
 	want(u, v && !strcmp(v, "hang"), WEDGE_SC ": verdict %s, want hang", v ? v : "?");
 	want(u, strstr(f, "ut_ovl_put_super_wedge") || strstr(f, "generic_shutdown_super"),
 	     WEDGE_SC ": findings lack the stuck task's stack:\n%s", f);
