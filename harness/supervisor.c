@@ -233,43 +233,19 @@ static void sum_hists(struct sup *S)
 }
 
 /*
- * Debian builds with BUG_ON_DATA_CORRUPTION: "Busy inodes after unmount"
- * becomes a kernel BUG in the umount that follows.  When the kernel
- * reported a leak and then killed the runner, its dying words (BUG, oops,
- * taint D) are the leak's consequence, not a crash of their own.
+ * When the kernel killed the runner after reporting a leak, its dying
+ * words (BUG, oops, taint D) are the leak's consequence (verdict.h).
  */
 static void leak_consequence(struct sup *S)
 {
-	struct ut_findings *f = &S->r->findings;
-	bool leaked = false;
-
 	if (!S->fate.reaped || S->fate.killed_by_us || !WIFSIGNALED(S->fate.status))
 		return;
-	for (int i = 0; i < f->n; i++) {
-		bool kernel = !strncmp(f->v[i].detail, "kernel", 6);
-
-		if (f->v[i].kind == UT_LEAK && kernel)
-			leaked = true;
-		else if (leaked && f->v[i].kind == UT_CRASH && kernel)
-			f->v[i].kind = UT_LEAK;
-	}
+	ut_findings_leak_consequence(&S->r->findings);
 }
 
 static void set_reason(struct ut_result *r)
 {
-	const struct ut_finding *f;
-	const char *nl;
-
-	r->verdict = ut_findings_verdict(&r->findings, UT_PASS);
-	/* A missing feature with nothing worse found is a skip. */
-	if (r->verdict == UT_PASS && ut_findings_first(&r->findings, UT_SKIP))
-		r->verdict = UT_SKIP;
-	f = ut_findings_first(&r->findings, r->verdict);
-	if (!f)
-		return;
-	nl = strchr(f->detail, '\n');
-	snprintf(r->reason, sizeof(r->reason), "%.*s",
-		 nl ? (int)(nl - f->detail) : (int)strlen(f->detail), f->detail);
+	r->verdict = ut_findings_judge(&r->findings, r->reason, sizeof(r->reason));
 }
 
 static void supervise(struct sup *S)

@@ -69,6 +69,35 @@ const struct ut_finding *ut_findings_first(const struct ut_findings *f, enum ut_
 	return NULL;
 }
 
+enum ut_verdict ut_findings_judge(const struct ut_findings *f, char *reason, size_t sz)
+{
+	enum ut_verdict v = ut_findings_verdict(f, UT_PASS);
+	const struct ut_finding *first;
+
+	/* A missing feature with nothing worse found is a skip. */
+	if (v == UT_PASS && ut_findings_first(f, UT_SKIP))
+		v = UT_SKIP;
+	first = ut_findings_first(f, v);
+	if (sz)
+		snprintf(reason, sz, "%.*s", first ? (int)strcspn(first->detail, "\n") : 0,
+			 first ? first->detail : "");
+	return v;
+}
+
+void ut_findings_leak_consequence(struct ut_findings *f)
+{
+	bool leaked = false;
+
+	for (int i = 0; i < f->n; i++) {
+		bool kernel = !strncmp(f->v[i].detail, "kernel", 6);
+
+		if (f->v[i].kind == UT_LEAK && kernel)
+			leaked = true;
+		else if (leaked && f->v[i].kind == UT_CRASH && kernel)
+			f->v[i].kind = UT_LEAK;
+	}
+}
+
 void ut_findings_free(struct ut_findings *f)
 {
 	for (int i = 0; i < f->n; i++)

@@ -36,6 +36,20 @@ void ut_finding_add(struct ut_findings *f, enum ut_verdict kind, const char *fmt
 enum ut_verdict ut_findings_verdict(const struct ut_findings *f, enum ut_verdict base);
 /* The first finding of the verdict's kind (for the one-line reason), or NULL. */
 const struct ut_finding *ut_findings_first(const struct ut_findings *f, enum ut_verdict kind);
+/*
+ * The verdict the findings add up to (pass when none is worse; skip when
+ * one says skip and none is worse than pass), and in @reason the first
+ * line of the first finding of that kind ("" when there is none).
+ */
+enum ut_verdict ut_findings_judge(const struct ut_findings *f, char *reason, size_t sz);
+/*
+ * Debian builds with BUG_ON_DATA_CORRUPTION: "Busy inodes after unmount"
+ * becomes a kernel BUG in the umount that follows.  Call this when the
+ * kernel killed the process that was unmounting: every kernel crash
+ * finding (detail "kernel...") after a kernel leak finding becomes a leak,
+ * the leak's consequence rather than a crash of its own.
+ */
+void ut_findings_leak_consequence(struct ut_findings *f);
 void ut_findings_free(struct ut_findings *f);
 
 #endif

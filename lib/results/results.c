@@ -68,7 +68,7 @@ static json_t *hist_json(const struct ut_hist *h, int nh)
 	return o;
 }
 
-static json_t *findings_json(const struct ut_findings *f)
+json_t *ut_findings_json(const struct ut_findings *f)
 {
 	json_t *a = json_array();
 
@@ -96,7 +96,7 @@ json_t *ut_result_json(const struct ut_result *r)
 	json_object_set_new(j, "hang_timeout_s", json_real(r->hang_timeout_s));
 	json_object_set_new(j, "ops", hist_json(r->ops, r->nops));
 	json_object_set_new(j, "mutations", hist_json(r->muts, r->nmuts));
-	json_object_set_new(j, "findings", findings_json(&r->findings));
+	json_object_set_new(j, "findings", ut_findings_json(&r->findings));
 	json_object_set_new(j, "replay", json_string(r->replay));
 	if (r->extra)
 		json_object_update(j, r->extra);

@@ -45,6 +45,8 @@ void ut_top_returns(const struct ut_hist *h, int nh, int n, char *buf, size_t sz
 uint64_t ut_total_calls(const struct ut_hist *h, int nh);
 
 json_t *ut_result_json(const struct ut_result *r);
+/* The findings as [{kind, detail}], kind "info" for information. */
+json_t *ut_findings_json(const struct ut_findings *f);
 /* Append a variant's row to run.json's "scenarios" (@file: its file stem).  0 or -errno. */
 int ut_run_row_add(json_t *run, const char *file, const char *name, const char *variant,
 		   enum ut_verdict v, double duration_s);

@@ -176,6 +176,35 @@ START_TEST(verdict_precedence)
 }
 END_TEST
 
+/* The verdict and its one-line reason; a busy-inodes BUG is the leak's consequence. */
+START_TEST(verdict_judge_and_leak)
+{
+	struct ut_findings f = { 0 };
+	char reason[64];
+
+	ck_assert_int_eq(ut_findings_judge(&f, reason, sizeof(reason)), UT_PASS);
+	ck_assert_str_eq(reason, "");
+	ut_finding_add(&f, UT_PASS, "info only");
+	ut_finding_add(&f, UT_SKIP, "no such feature\nevidence");
+	ck_assert_int_eq(ut_findings_judge(&f, reason, sizeof(reason)), UT_SKIP);
+	ck_assert_str_eq(reason, "no such feature");
+	ut_findings_free(&f);
+
+	ut_finding_add(&f, UT_CRASH, "kernel tainted during the run: D");
+	ut_finding_add(&f, UT_LEAK, "kernel: VFS: Busy inodes after unmount [busy-inodes]");
+	ut_finding_add(&f, UT_CRASH, "kernel: kernel BUG at fs/inode.c:1 [kernel-bug]\ntrace");
+	ut_finding_add(&f, UT_CRASH, "runner killed by signal 11");
+	ck_assert_int_eq(ut_findings_judge(&f, reason, sizeof(reason)), UT_CRASH);
+	ck_assert_str_eq(reason, "kernel tainted during the run: D");
+	ut_findings_leak_consequence(&f);
+	/* Only kernel crashes after the kernel's leak report turn into leaks. */
+	ck_assert_int_eq(f.v[0].kind, UT_CRASH);
+	ck_assert_int_eq(f.v[2].kind, UT_LEAK);
+	ck_assert_int_eq(f.v[3].kind, UT_CRASH);
+	ut_findings_free(&f);
+}
+END_TEST
+
 START_TEST(verdict_names)
 {
 	for (int v = 0; v < UT_NVERDICT; v++)
@@ -297,6 +326,7 @@ Suite *core_suite(void)
 	tcase_add_test(tc, ktap_lines);
 	tcase_add_test(tc, ktap_header_totals);
 	tcase_add_test(tc, verdict_precedence);
+	tcase_add_test(tc, verdict_judge_and_leak);
 	tcase_add_test(tc, verdict_names);
 	tcase_add_test(tc, slab_judgement);
 	tcase_add_test(tc, dents_walk);
