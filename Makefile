@@ -34,7 +34,9 @@ HAR_SRC  := $(filter-out harness/main.c,$(wildcard harness/*.c))
 UNIT_SRC := $(wildcard tests/unit/*.c)
 # stallfs.c is a program of its own: the FUSE server of the stalled-path test.
 STALLFS  := tests/integration/stallfs.c
-INT_SRC  := $(filter-out $(STALLFS),$(wildcard tests/integration/*.c))
+# watchprog.c too: the watch tests' program, static so the VM can run it.
+WATCHPROG := tests/integration/watchprog.c
+INT_SRC  := $(filter-out $(STALLFS) $(WATCHPROG),$(wildcard tests/integration/*.c))
 CORE_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(LIB_SRC) $(SCN_SRC) $(HAR_SRC))
 HDRS     := $(wildcard lib/*.h lib/*/*.h harness/*.h tests/*/*.h)
 
@@ -56,12 +58,17 @@ $(BUILD)/%.o: %.c $(HDRS)
 $(BUILD)/unit-tests: $(CORE_OBJ) $(patsubst %.c,$(BUILD)/%.o,$(UNIT_SRC))
 	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) $(CHECK_LIBS)
 
-# int-tests runs stallfs from its own directory.
-$(BUILD)/int-tests: $(patsubst %.c,$(BUILD)/%.o,$(INT_SRC)) $(BUILD)/lib/errname.o | $(BUILD)/stallfs
+# int-tests runs stallfs and watchprog from its own directory.
+$(BUILD)/int-tests: $(patsubst %.c,$(BUILD)/%.o,$(INT_SRC)) $(BUILD)/lib/errname.o | $(BUILD)/stallfs $(BUILD)/watchprog
 	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) $(CHECK_LIBS)
 
 $(BUILD)/stallfs: $(BUILD)/$(STALLFS:.c=.o)
 	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+# Plain flags: static, never sanitized (make sanitize's flags cannot link static).
+$(BUILD)/watchprog: $(WATCHPROG)
+	@mkdir -p $(dir $@)
+	$(CC) -O2 -std=gnu11 -Wall -Wextra -Werror -static -o $@ $<
 
 deps:
 	@./harness/deps.sh

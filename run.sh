@@ -4,6 +4,7 @@
 #   ./run.sh [RUN OPTIONS] [SCENARIO|TAG ...]   same as: undertow run ...
 #   ./run.sh list | replay FILE.json             other undertow commands
 #   ./run.sh --vm [VM OPTIONS] [RUN OPTIONS] [SCENARIO ...]   in a VM (harness/vm.sh)
+#   ./run.sh --vm [VM OPTIONS] --exec FILE [--exec-time S]    FILE under undertow watch there
 #
 # Mounts made by the run live and die with the namespace: nothing stays
 # mounted in the caller's namespace, even if the run is killed.

@@ -27,6 +27,9 @@ void ut_usage(FILE *f)
 	      "       undertow report [-O FILE.html] RUN [RUN_B]\n"
 	      "       undertow merge [-O|--results DIR] RUN...   the --shard K/N runs of one matrix\n"
 	      "                           as one new run in DIR (default results/)\n"
+	      "       undertow watch [-t S] [--results DIR] -- PROG [ARGS...]   PROG under the\n"
+	      "                           kernel watch, killed after S s (default 60): KTAP, one\n"
+	      "                           test; exit 0 nothing found, 1 a finding, 4 no /dev/kmsg\n"
 	      "options:\n"
 	      "  -t, --time SECS          run time per scenario, 0.1..86400 (default: the\n"
 	      "                           scenario's, 1-2 s)\n"
@@ -359,7 +362,7 @@ int ut_parse_args(int argc, char **argv, struct ut_opts *o, char *err, size_t er
 	o->results = "results";
 	err[0] = '\0';
 	if (argc < 2) {
-		snprintf(err, errsz, "no command (list, run, replay, diff, report, merge)");
+		snprintf(err, errsz, "no command (list, run, replay, diff, report, merge, watch)");
 		return -1;
 	}
 	cmd = argv[1];
@@ -381,7 +384,7 @@ int ut_parse_args(int argc, char **argv, struct ut_opts *o, char *err, size_t er
 		return o->cmd = UT_CMD_HELP, 0;
 	else {
 		snprintf(err, errsz, "unknown command '%s' (list, run, replay, diff, report, "
-			 "merge)", cmd);
+			 "merge, watch)", cmd);
 		return -1;
 	}
 	optind = 0;	/* GNU: 0 re-initialises getopt for a second parse */

@@ -35,6 +35,7 @@
 #include "run.h"
 #include "stream.h"
 #include "vmcollect.h"
+#include "watch.h"
 
 #define MAX_SEL 256
 #define QUICK_TIME_S 1.0
@@ -240,6 +241,10 @@ int main(int argc, char **argv)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (argc > 1 && !strcmp(argv[1], "vm-collect"))	/* the VM runner's host side */
 		return ut_vm_collect(argc, argv);
+	if (argc > 1 && !strcmp(argv[1], "vm-watch"))	/* the host side of vm.sh --exec */
+		return ut_vm_watch(argc, argv);
+	if (argc > 1 && !strcmp(argv[1], "watch"))	/* any program under the kernel watch */
+		return ut_cmd_watch(argc, argv);
 	if (ut_parse_args(argc, argv, &o, err, sizeof(err))) {
 		fprintf(stderr, "undertow: %s\n", err);
 		return UT_EXIT_USAGE;

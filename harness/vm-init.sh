@@ -3,7 +3,10 @@
 # vm-init.sh - /init of undertow's VM initramfs: load the modules (the
 # kernel's own, then vm.sh --kmod ones from /extra.order), run undertow
 # with the arguments in /args (one per line), stream its KTAP and results
-# files on ttyS1, power off.  A panic never returns here.
+# files on ttyS1, power off.  A panic never returns here.  The per-boot
+# archive picks the mode: with /watch.args (vm.sh --exec) the guest runs
+# `undertow watch` with those arguments instead (the program is under
+# /exec), its KTAP on ttyS1 and the program's output on the console.
 /bin/busybox --install -s /bin
 export PATH=/bin
 mount -t proc proc /proc
@@ -25,9 +28,15 @@ done
 echo "undertow-vm: kernel $(uname -r), $(grep -c ^processor /proc/cpuinfo) cpus"
 IFS='
 '
-# shellcheck disable=SC2046 # one argument per line of /args
-set -- $(cat /args)
-/undertow run --stream - --results /tmp/results "$@" > /dev/ttyS1 2> /dev/console
+if [ -f /watch.args ]; then
+	# shellcheck disable=SC2046 # one argument per line of /watch.args
+	set -- $(cat /watch.args)
+	/undertow watch "$@" > /dev/ttyS1 2> /dev/console
+else
+	# shellcheck disable=SC2046 # one argument per line of /args
+	set -- $(cat /args)
+	/undertow run --stream - --results /tmp/results "$@" > /dev/ttyS1 2> /dev/console
+fi
 echo "undertow-vm: undertow exited $?"
 # A superblock whose teardown oopsed or is stuck keeps its s_umount held,
 # and sync(2) would wait on it for good: give sync 5 s, then power off

@@ -6,6 +6,7 @@
 #                 [--overlay-ko FILE] [--kmod FILE.ko]... [--vm-oops panic|continue]
 #                 [--vm-smp N] [--vm-mem MB] [--vm-silence SECS]
 #                 [RUN OPTIONS] [SCENARIO|TAG ...]
+#   harness/vm.sh [KERNEL OPTIONS as above] --exec FILE [--exec-time S]
 #
 # The kernel is fetched with apt-get download (the current linux-image-amd64
 # by default; V is a Debian release such as 6.1.0-56 or 6.12.115+deb12, or
@@ -28,6 +29,12 @@
 # --debug-kernel boots the debug kernel of harness/debug-kernel.sh (KASAN,
 # lockdep, kmemleak, fault injection; built once and cached) from Debian's
 # linux-source of --kernel-version (6.1 or 6.12), or from --kernel-src DIR.
+# --exec FILE boots the same way but runs `undertow watch --time S --
+# /exec/NAME` instead of a run: FILE (a static binary, or a busybox sh
+# script; NAME is its base name) rides in the per-boot archive.  The
+# watch's KTAP comes back as it is, exit code and all; a guest that
+# panics is a crash of NAME with the console's first kernel crash line,
+# one that goes silent a hang (harness `undertow vm-watch`).
 set -u
 # Called from make (make check, make sanitize): its variables (SAN=1,
 # BUILD=...) must not reach the static build or a kernel build.
@@ -40,6 +47,9 @@ results=results
 smp=2
 mem=1024
 silence=120		# seconds without guest output: a hang (--vm-silence)
+silence_set=
+exec_file=		# --exec: the program the guest's undertow watch runs
+exec_time=
 versions=()
 kernel=
 modules=
@@ -70,7 +80,9 @@ while [ $# -gt 0 ]; do
 	--vm-oops) oops=${2:?--vm-oops wants panic or continue}; shift 2 ;;
 	--vm-smp) smp=${2:?}; shift 2 ;;
 	--vm-mem) mem=${2:?}; shift 2 ;;
-	--vm-silence) silence=${2:?--vm-silence wants seconds}; shift 2 ;;
+	--vm-silence) silence=${2:?--vm-silence wants seconds}; silence_set=1; shift 2 ;;
+	--exec) exec_file=${2:?--exec wants a file}; shift 2 ;;
+	--exec-time) exec_time=${2:?--exec-time wants seconds}; shift 2 ;;
 	--results) results=${2:?}; args+=("$1" "$2"); shift 2 ;;
 	--hang-timeout) [ "$silence" = 120 ] && silence=$(( ${2%.*} * 3 + 60 ))
 		args+=("$1" "$2"); shift 2 ;;
@@ -95,6 +107,29 @@ for m in "${kmods[@]}"; do
 	[ "$(printf '%s\n' "${kmods[@]}" | grep -c "/$(basename "$m")\$")" -eq 1 ] ||
 		die "--kmod: two modules named $(basename "$m")"
 done
+if [ -n "$exec_file" ]; then
+	[ -f "$exec_file" ] && [ -x "$exec_file" ] ||
+		die "--exec $exec_file: not an executable file"
+	exec_file=$(realpath "$exec_file")
+	case $(basename "$exec_file") in
+	*[!A-Za-z0-9._+-]*) die "--exec $exec_file: name it with A-Z a-z 0-9 . _ + - only" ;;
+	esac
+	[ ${#args[@]} -eq 0 ] ||
+		die "--exec runs FILE instead of undertow run: no run options or scenarios (${args[*]})"
+	[ ${#versions[@]} -gt 1 ] && die "--exec boots one kernel: one --kernel-version"
+	: "${exec_time:=60}"
+	[[ $exec_time =~ ^[0-9]+([.][0-9]+)?$ ]] &&
+		awk -v t="$exec_time" 'BEGIN { exit !(t >= 0.1 && t <= 86400) }' ||
+		die "--exec-time wants seconds, 0.1..86400: '$exec_time'"
+	# The watch ends within S + 2 s + 5 s; PROG may be quiet all along.
+	if [ -z "$silence_set" ] && [ $(( ${exec_time%.*} + 60 )) -gt "$silence" ]; then
+		silence=$(( ${exec_time%.*} + 60 ))
+	fi
+	command -v file >/dev/null && file -L "$exec_file" | grep -q 'dynamically linked' &&
+		echo "vm.sh: warning: $exec_file is dynamically linked; the guest has few libraries" >&2
+elif [ -n "$exec_time" ]; then
+	die "--exec-time is for --exec"
+fi
 case $oops in
 panic) cmdline_oops=oops=panic ;;
 continue) cmdline_oops= ;;
@@ -168,11 +203,18 @@ run_vm() {
 	local kd=$1 res=$2 smp_n=$3 w initrd how qpid last=-1 quiet=0 size rc m
 	w=$(mktemp -d)
 	initrd=$(ir_build "$kd" "$top/build/static/undertow" "$overlay_ko") || return 2
-	printf '%s\n' "${args[@]}" | awk '$0 != "--results" && prev != "--results" { print } { prev = $0 }' > "$w/args"
-	# This boot's own files: the arguments and the --kmod modules (in the
-	# order given), appended to the cached initramfs.
+	# This boot's own files: the arguments (of the run, or of the watch and
+	# its program) and the --kmod modules (in the order given), appended to
+	# the cached initramfs.
 	mkdir -p "$w/boot/lib/modules/extra"
-	mv "$w/args" "$w/boot/args"
+	if [ -n "$exec_file" ]; then
+		mkdir -p "$w/boot/exec"
+		cp "$exec_file" "$w/boot/exec/" || return 2
+		printf '%s\n' --time "$exec_time" -- "/exec/$(basename "$exec_file")" > "$w/boot/watch.args"
+	else
+		printf '%s\n' "${args[@]}" |
+			awk '$0 != "--results" && prev != "--results" { print } { prev = $0 }' > "$w/boot/args"
+	fi
 	: > "$w/boot/extra.order"
 	for m in "${kmods[@]}"; do
 		cp "$m" "$w/boot/lib/modules/extra/" || return 2
@@ -209,6 +251,13 @@ run_vm() {
 	rc=$?
 	[ -t 2 ] && printf '\r\033[K' >&2
 	[ -n "${how:-}" ] || { [ "$rc" -eq 0 ] && how=ok || how=panic; }
+	if [ -n "$exec_file" ]; then
+		"$top/undertow" vm-watch "$w/data.log" "$w/console.log" "$how" \
+			"/exec/$(basename "$exec_file")"
+		rc=$?
+		rm -rf "$w"
+		return "$rc"
+	fi
 	"$top/undertow" vm-collect "$w/data.log" "$w/console.log" "$res" "$how"
 	rc=$?
 	cp "$w/console.log" "$res/latest/console.log" 2>/dev/null

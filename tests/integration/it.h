@@ -138,6 +138,24 @@ int it_count_procs(const char *comm);
 int it_scratch_leftovers(const struct strv *before, double wait_s, struct strv *left,
 			 bool *ambiguous);
 
+/* @name built beside int-tests (stallfs, watchprog), asserted executable; malloc'd. */
+char *it_helper_path(const char *name);
+/* Is @mnt a mount point of ours (its line is in mountinfo)? */
+bool it_mounted(const char *mnt);
+/*
+ * stallfs serving @backing at @mnt (mounted when this returns, or a failed
+ * assertion); a lookup of "ut-stall..." under @mnt never gets an answer.
+ */
+pid_t it_stallfs_start(const char *backing, const char *mnt);
+/* Wake, kill and reap the server, then detach its mount. */
+void it_stallfs_stop(pid_t server, const char *mnt);
+/*
+ * tests/kmod/build.sh for the VM's default kernel (cached), within
+ * @bound_s: the path of ut_fault.ko (ut_debug.ko is beside it), or NULL
+ * with the script's output kept in *p.
+ */
+char *it_build_kmod(struct proc_out *p, double bound_s);
+
 Suite *cli_suite(void);
 Suite *scenarios_suite(void);
 Suite *repro_suite(void);
@@ -162,6 +180,8 @@ Suite *ci_suite(void);
 Suite *coverage_suite(void);
 Suite *vm_cov_suite(void);
 Suite *failinj_suite(void);
+Suite *watch_suite(void);
+Suite *vm_watch_suite(void);
 /* Only with UNDERTOW_CHECK_DEBUG=1 (make check-debug): builds and boots the debug kernel. */
 Suite *debug_kernel_suite(void);
 

@@ -4,6 +4,8 @@
  * stalled-path test: it serves BACKING at MOUNTPOINT with entry and attr
  * timeouts 0 (every lookup reaches it, like a remote filesystem), until the
  * test stops it with SIGSTOP and nothing under MOUNTPOINT answers any more.
+ * A lookup of "/ut-stall..." is read and never answered: the asking task
+ * waits for the answer in D state, SIGKILL or not (the watch's hang test).
  *
  *   stallfs BACKING MOUNTPOINT     (foreground, single-threaded)
  *
@@ -49,6 +51,10 @@ static void *sf_init(struct fuse_conn_info *conn, struct fuse_config *cfg)
 
 static int sf_getattr(const char *path, struct stat *st, struct fuse_file_info *fi)
 {
+	/* Single-threaded: from here on nothing answers, as after SIGSTOP. */
+	if (!strncmp(path, "/ut-stall", 9))
+		for (;;)
+			pause();
 	if (fi)
 		return ret(fstat(fi->fh, st));
 	return ret(fstatat(root, rel(path), st, AT_SYMLINK_NOFOLLOW));

@@ -30,54 +30,6 @@
 #define RUN_TIME	"4"
 #define STOP_AFTER_S	1.0	/* the server stops this long after undertow starts */
 #define BOUND_S		45.0	/* hang timeout + recovery + teardown, for now */
-#define MOUNT_WAIT_S	10.0
-
-static char *self_dir(void)
-{
-	char exe[PATH_MAX];
-	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	char *slash;
-
-	ck_assert_int_gt(n, 0);
-	exe[n] = '\0';
-	slash = strrchr(exe, '/');
-	*slash = '\0';
-	return it_fmt("%s", exe);
-}
-
-/* True once @mnt is a mount point of ours (its line is in mountinfo). */
-static bool mounted(const char *mnt)
-{
-	char *mi = it_read_file("/proc/self/mountinfo", NULL), *pat = it_fmt(" %s ", mnt);
-	bool yes = mi && strstr(mi, pat);
-
-	free(mi);
-	free(pat);
-	return yes;
-}
-
-/* stallfs serving @backing at @mnt, or a failed assertion. */
-static pid_t start_server(const char *backing, const char *mnt)
-{
-	char *bin = self_dir(), *path = it_fmt("%s/stallfs", bin);
-	double end = it_now() + MOUNT_WAIT_S;
-	pid_t pid;
-
-	ck_assert_msg(access(path, X_OK) == 0, "%s: %s (built with int-tests)", path,
-		      strerror(errno));
-	pid = fork();
-	ck_assert_int_ge(pid, 0);
-	if (pid == 0) {
-		execl(path, "stallfs", backing, mnt, (char *)NULL);
-		_exit(127);
-	}
-	while (!mounted(mnt) && it_now() < end && waitpid(pid, NULL, WNOHANG) == 0)
-		usleep(20000);
-	ck_assert_msg(mounted(mnt), "stallfs did not mount %s", mnt);
-	free(path);
-	free(bin);
-	return pid;
-}
 
 /* A child that stops @server after @after_s, like a server that goes away. */
 static pid_t stop_later(pid_t server, double after_s)
@@ -94,14 +46,6 @@ static pid_t stop_later(pid_t server, double after_s)
 		_exit(kill(server, SIGSTOP) ? 1 : 0);
 	}
 	return pid;
-}
-
-static void stop_server(pid_t server, const char *mnt)
-{
-	kill(server, SIGCONT);
-	kill(server, SIGKILL);
-	waitpid(server, NULL, 0);
-	umount2(mnt, MNT_DETACH);
 }
 
 static void all_mounts(struct strv *out)
@@ -159,7 +103,7 @@ START_TEST(test_stalled_fuse_path)
 	spec = it_fmt("path:%s", mnt);
 	ck_assert_int_eq(mkdir(backing, 0755), 0);
 	ck_assert_int_eq(mkdir(mnt, 0755), 0);
-	server = start_server(backing, mnt);
+	server = it_stallfs_start(backing, mnt);
 	all_mounts(&m0);
 	{
 		char *argv[] = { "run", "--results", res, "-t", RUN_TIME, "-w", "2",
@@ -171,7 +115,7 @@ START_TEST(test_stalled_fuse_path)
 	}
 	waitpid(stopper, NULL, 0);
 	all_mounts(&m1);
-	stop_server(server, mnt);
+	it_stallfs_stop(server, mnt);
 	fprintf(stderr, "int-tests: stalled FUSE path: undertow ended after %.1f s (%s)\n",
 		p.elapsed_s, p.timed_out ? "killed at the bound" : "exited");
 

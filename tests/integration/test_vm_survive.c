@@ -136,27 +136,6 @@ static void report_oops_gap(const char *dir)
 	free(console);
 }
 
-/* tests/kmod/build.sh: the module's path, or NULL with the output kept in *p. */
-static char *build_kmod(struct proc_out *p)
-{
-	char *argv[] = { "tests/kmod/build.sh", NULL };
-	struct run_opts o = { .timeout_s = BUILD_BOUND_S, .exec_argv = true };
-	char *cwd = realpath(".", NULL), *ko, *e;
-
-	o.cwd = cwd;
-	*p = run_undertow_ex(argv, &o);
-	free(cwd);
-	if (p->exit_code != 0)
-		return NULL;
-	e = p->out + strcspn(p->out, "\n");
-	ko = it_fmt("%.*s", (int)(e - p->out), p->out);
-	if (!strstr(ko, ".ko") || !it_exists(ko)) {
-		free(ko);
-		return NULL;
-	}
-	return ko;
-}
-
 /* The scenarios after the faults: a result, pass or "kernel unusable". */
 static void check_follower(struct unmet *u, const char *dir, const char *sc)
 {
@@ -273,7 +252,7 @@ START_TEST(test_vm_survive_oops_and_wedge)
 
 	ck_assert_msg(runsh, "run.sh not found from the working directory");
 	t = it_now();
-	ko = build_kmod(&p);
+	ko = it_build_kmod(&p, BUILD_BOUND_S);
 	ck_assert_msg(ko, "tests/kmod/build.sh: %s\n%s", proc_desc(&p), p.out);
 	fprintf(stderr, "test_vm_survive: %s ready in %.1f s\n", ko, it_now() - t);
 	proc_out_free(&p);

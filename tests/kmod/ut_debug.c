@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * ut_debug - the bugs undertow's debug-kernel detectors must catch, on
- * demand.  Load it only in a throw-away debug kernel (harness/vm.sh
- * --debug-kernel --kmod): each file below does one bug, in the context of
- * the task that writes to it.
+ * ut_debug - the bugs undertow's detectors must catch, on demand.  Load it
+ * only in a throw-away VM (harness/vm.sh --kmod; the first three want the
+ * debug kernel, --debug-kernel): each file below does one bug, in the
+ * context of the task that writes to it.
  *
  *   /sys/kernel/debug/ut_debug/kasan_uaf     reads a freed object: a
  *                                            KASAN slab-use-after-free
@@ -15,8 +15,12 @@
  *   /sys/kernel/debug/ut_debug/kmemleak_leak allocates an object and
  *                                            forgets it: a kmemleak
  *                                            unreferenced object
+ *   /sys/kernel/debug/ut_debug/warn          a WARN(): "WARNING: CPU: ..."
+ *                                            and taint W, on any kernel
  *
- * The selftest scenarios selftest-debug-{kasan,lockdep,leak} write them.
+ * The selftest scenarios selftest-debug-{kasan,lockdep,leak} write the
+ * first three; the watch's VM test (tests/integration/watchprog.c) the
+ * last.
  */
 #include <linux/debugfs.h>
 #include <linux/fs.h>
@@ -65,6 +69,11 @@ static noinline void ut_debug_leak(void)
 	/* p goes out of scope: nothing points at the object any more */
 }
 
+static noinline void ut_debug_warn(void)
+{
+	WARN(1, "ut_debug: a warning on demand (selftest)\n");
+}
+
 static ssize_t ut_write(struct file *f, const char __user *buf, size_t n, loff_t *pos)
 {
 	void (*bug)(void) = file_inode(f)->i_private;
@@ -87,6 +96,7 @@ static int __init ut_debug_init(void)
 	debugfs_create_file("kasan_uaf", 0200, ut_dir, ut_debug_use_after_free, &ut_fops);
 	debugfs_create_file("lockdep_abba", 0200, ut_dir, ut_debug_abba, &ut_fops);
 	debugfs_create_file("kmemleak_leak", 0200, ut_dir, ut_debug_leak, &ut_fops);
+	debugfs_create_file("warn", 0200, ut_dir, ut_debug_warn, &ut_fops);
 	pr_info("ut_debug: ready in /sys/kernel/debug/ut_debug\n");
 	return 0;
 }
@@ -99,4 +109,4 @@ static void __exit ut_debug_exit(void)
 module_init(ut_debug_init);
 module_exit(ut_debug_exit);
 MODULE_LICENSE("GPL");
-MODULE_DESCRIPTION("undertow selftest: a use-after-free, an AB-BA lock order and a leak on demand");
+MODULE_DESCRIPTION("undertow selftest: bugs on demand (use-after-free, AB-BA, leak, WARN)");
