@@ -2,7 +2,7 @@
 # run.sh - build undertow if needed and run it in a private mount namespace.
 #
 #   ./run.sh [RUN OPTIONS] [SCENARIO|TAG ...]   same as: undertow run ...
-#   ./run.sh list | replay FILE.json             other undertow commands
+#   ./run.sh list | replay FILE.json | repro FILE.json   other undertow commands
 #   ./run.sh --vm [VM OPTIONS] [RUN OPTIONS] [SCENARIO ...]   in a VM (harness/vm.sh)
 #
 # Mounts made by the run live and die with the namespace: nothing stays
@@ -29,7 +29,7 @@ fi
 
 cmd=run
 case "${1:-}" in
-list | replay | help | diff | report) cmd=$1; shift ;;
+list | replay | repro | help | diff | report) cmd=$1; shift ;;
 --vm) shift; exec "$top/harness/vm.sh" "$@" ;;
 esac
 

@@ -6,6 +6,7 @@
 #                 [--overlay-ko FILE] [--kmod FILE.ko]... [--vm-oops panic|continue]
 #                 [--vm-smp N] [--vm-mem MB] [--vm-silence SECS]
 #                 [RUN OPTIONS] [SCENARIO|TAG ...]
+#   harness/vm.sh [VM OPTIONS] repro [REPRO OPTIONS] RESULT.json
 #
 # The kernel is fetched with apt-get download (the current linux-image-amd64
 # by default; V is a Debian release such as 6.1.0-56 or 6.12.115+deb12, or
@@ -28,6 +29,9 @@
 # --debug-kernel boots the debug kernel of harness/debug-kernel.sh (KASAN,
 # lockdep, kmemleak, fault injection; built once and cached) from Debian's
 # linux-source of --kernel-version (6.1 or 6.12), or from --kernel-src DIR.
+# repro: the guest runs `undertow repro` on RESULT.json (carried in the
+# per-boot archive) and streams the program it writes back into the repro/
+# folder beside RESULT.json on the host.
 set -u
 # Called from make (make check, make sanitize): its variables (SAN=1,
 # BUILD=...) must not reach the static build or a kernel build.
@@ -78,6 +82,13 @@ while [ $# -gt 0 ]; do
 	esac
 done
 [ -n "$ksrc" ] && [ -z "$debug" ] && die "--kernel-src is for --debug-kernel"
+repro_result=
+if [ "${args[0]:-}" = repro ]; then
+	[ ${#args[@]} -ge 2 ] || die "repro wants RESULT.json"
+	repro_result=$(realpath "${args[${#args[@]}-1]}" 2>/dev/null) && [ -f "$repro_result" ] ||
+		die "repro: ${args[${#args[@]}-1]}: no such file"
+	args[${#args[@]}-1]=/repro/$(basename "$repro_result")
+fi
 if [ -n "$debug" ]; then
 	[ -n "$kernel" ] && die "--kernel and --debug-kernel exclude each other"
 	[ ${#versions[@]} -gt 1 ] && die "--debug-kernel builds one --kernel-version"
@@ -174,6 +185,9 @@ run_vm() {
 	mkdir -p "$w/boot/lib/modules/extra"
 	mv "$w/args" "$w/boot/args"
 	: > "$w/boot/extra.order"
+	if [ -n "$repro_result" ]; then
+		mkdir -p "$w/boot/repro" && cp "$repro_result" "$w/boot/repro/" || return 2
+	fi
 	for m in "${kmods[@]}"; do
 		cp "$m" "$w/boot/lib/modules/extra/" || return 2
 		basename "$m" >> "$w/boot/extra.order"
@@ -209,10 +223,28 @@ run_vm() {
 	rc=$?
 	[ -t 2 ] && printf '\r\033[K' >&2
 	[ -n "${how:-}" ] || { [ "$rc" -eq 0 ] && how=ok || how=panic; }
-	"$top/undertow" vm-collect "$w/data.log" "$w/console.log" "$res" "$how"
-	rc=$?
+	if [ -n "$repro_result" ]; then
+		collect_repro "$w" "$how"
+		rc=$?
+	else
+		"$top/undertow" vm-collect "$w/data.log" "$w/console.log" "$res" "$how"
+		rc=$?
+	fi
 	cp "$w/console.log" "$res/latest/console.log" 2>/dev/null
 	rm -rf "$w"
+	return "$rc"
+}
+
+# The guest's repro files go beside RESULT.json; a guest that died says how.
+collect_repro() {
+	local w=$1 how=$2 rc
+	"$top/undertow" unframe "$w/data.log" "$(dirname "$repro_result")/repro"
+	rc=$?
+	if [ "$how" != ok ]; then
+		echo "not ok 1 repro # guest $how; console:"
+		tail -n 30 "$w/console.log" | sed 's/^/# /'
+		rc=1
+	fi
 	return "$rc"
 }
 
