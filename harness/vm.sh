@@ -31,7 +31,9 @@
 # linux-source of --kernel-version (6.1 or 6.12), or from --kernel-src DIR.
 # repro: the guest runs `undertow repro` on RESULT.json (carried in the
 # per-boot archive) and streams the program it writes back into the repro/
-# folder beside RESULT.json on the host.
+# folder beside RESULT.json on the host; then harness/repro-verify.sh runs
+# it in --verify K (default 5, 0 = none) fresh VMs for --verify-time S
+# seconds (default 10) each.
 set -u
 # Called from make (make check, make sanitize): its variables (SAN=1,
 # BUILD=...) must not reach the static build or a kernel build.
@@ -53,6 +55,8 @@ debug=
 ksrc=
 oops=panic
 args=()
+verify=5		# repro: fresh VMs the program is verified in (--verify)
+verify_s=10		# repro: seconds it runs in each (--verify-time)
 
 die() { echo "vm.sh: $*" >&2; exit 2; }
 ut_me=vm.sh
@@ -62,7 +66,13 @@ ut_me=vm.sh
 . "$top/harness/initramfs.sh"
 say() { [ -t 2 ] && printf '\r\033[K%s' "$*" >&2; }
 
+kopts=()	# the options that choose the kernel, for repro's fresh VMs
 while [ $# -gt 0 ]; do
+	case $1 in
+	--kernel-version | --kernel | --modules | --overlay-ko | --kernel-src | --kmod | --vm-oops | \
+	--vm-smp | --vm-mem) kopts+=("$1" "${2:-}") ;;
+	--debug-kernel) kopts+=("$1") ;;
+	esac
 	case $1 in
 	--kernel-version) versions+=("${2:?--kernel-version wants V}"); shift 2 ;;
 	--kernel) kernel=${2:?--kernel wants a path}; shift 2 ;;
@@ -75,6 +85,8 @@ while [ $# -gt 0 ]; do
 	--vm-smp) smp=${2:?}; shift 2 ;;
 	--vm-mem) mem=${2:?}; shift 2 ;;
 	--vm-silence) silence=${2:?--vm-silence wants seconds}; shift 2 ;;
+	--verify) verify=${2:?--verify wants K}; shift 2 ;;
+	--verify-time) verify_s=${2:?--verify-time wants seconds}; shift 2 ;;
 	--results) results=${2:?}; args+=("$1" "$2"); shift 2 ;;
 	--hang-timeout) [ "$silence" = 120 ] && silence=$(( ${2%.*} * 3 + 60 ))
 		args+=("$1" "$2"); shift 2 ;;
@@ -226,6 +238,10 @@ run_vm() {
 	if [ -n "$repro_result" ]; then
 		collect_repro "$w" "$how"
 		rc=$?
+		if [ "$rc" -eq 0 ] && [ "$verify" -gt 0 ]; then
+			verify_repro
+			rc=$?
+		fi
 	else
 		"$top/undertow" vm-collect "$w/data.log" "$w/console.log" "$res" "$how"
 		rc=$?
@@ -246,6 +262,14 @@ collect_repro() {
 		rc=1
 	fi
 	return "$rc"
+}
+
+# The program the guest wrote, in $verify fresh VMs of the same kernel.
+verify_repro() {
+	local c
+	c=$(ls -t "$(dirname "$repro_result")"/repro/*.c 2>/dev/null | head -n 1)
+	[ -n "$c" ] || { echo "not ok 1 verify # the guest wrote no program"; return 1; }
+	"$top/harness/repro-verify.sh" "$verify" "$verify_s" "$c" "${kopts[@]}"
 }
 
 need qemu-system-x86_64 qemu-system-x86
