@@ -2,7 +2,7 @@
 # run.sh - build undertow if needed and run it in a private mount namespace.
 #
 #   ./run.sh [RUN OPTIONS] [SCENARIO|TAG ...]   same as: undertow run ...
-#   ./run.sh list | replay FILE.json             other undertow commands
+#   ./run.sh list | replay FILE.json | repro FILE.json   other undertow commands
 #   ./run.sh --vm [VM OPTIONS] [RUN OPTIONS] [SCENARIO ...]   in a VM (harness/vm.sh)
 #   ./run.sh --vm [VM OPTIONS] --exec FILE [--exec-time S]    FILE under undertow watch there
 #
@@ -30,7 +30,7 @@ fi
 
 cmd=run
 case "${1:-}" in
-list | replay | help | diff | report) cmd=$1; shift ;;
+list | replay | repro | help | diff | report) cmd=$1; shift ;;
 --vm) shift; exec "$top/harness/vm.sh" "$@" ;;
 esac
 

@@ -23,6 +23,9 @@ void ut_usage(FILE *f)
 	fputs("usage: undertow list [--matrix P] [--shard K/N] [-b ..] [-o ..] [SCENARIO|TAG ...]\n"
 	      "       undertow run [OPTIONS] [SCENARIO|TAG ...]\n"
 	      "       undertow replay RESULT_JSON\n"
+	      "       undertow repro [--tries N] [--budget SECS] [-t SECS] RESULT_JSON\n"
+	      "                           reproduce a finding, minimise it, write a standalone C\n"
+	      "                           program to repro/ beside RESULT_JSON\n"
 	      "       undertow diff [-O FILE.json] RUN_A RUN_B\n"
 	      "       undertow report [-O FILE.html] RUN [RUN_B]\n"
 	      "       undertow merge [-O|--results DIR] RUN...   the --shard K/N runs of one matrix\n"
@@ -137,6 +140,8 @@ static const struct option longopts[] = {
 	{ "matrix", required_argument, NULL, 'M' },
 	{ "shard", required_argument, NULL, 'K' },
 	{ "stream", required_argument, NULL, 'T' },
+	{ "tries", required_argument, NULL, 300 },
+	{ "budget", required_argument, NULL, 301 },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -264,6 +269,12 @@ static int parse_opt(int c, const char *arg, struct ut_opts *o, char *err, size_
 		return sscanf(arg, "%d/%d%c", &o->shard_k, &o->shard_n, &(char){ 0 }) != 2 ||
 		       o->shard_n < 1 || o->shard_k < 1 || o->shard_k > o->shard_n ?
 		       bad(err, sz, "--shard wants K/N with 1 <= K <= N", arg) : 0;
+	case 300:
+		return parse_int(arg, 1, 1000, &o->tries) ?
+		       bad(err, sz, "--tries wants 1..1000", arg) : 0;
+	case 301:
+		return parse_secs(arg, 1, &o->budget_s) ?
+		       bad(err, sz, "--budget wants seconds, 1..86400", arg) : 0;
 	case 'h':
 		o->cmd = UT_CMD_HELP;
 		return 0;
@@ -380,6 +391,8 @@ int ut_parse_args(int argc, char **argv, struct ut_opts *o, char *err, size_t er
 		o->cmd = UT_CMD_RUN;
 	else if (!strcmp(cmd, "replay"))
 		o->cmd = UT_CMD_REPLAY;
+	else if (!strcmp(cmd, "repro"))
+		o->cmd = UT_CMD_REPRO;
 	else if (!strcmp(cmd, "help") || !strcmp(cmd, "-h") || !strcmp(cmd, "--help"))
 		return o->cmd = UT_CMD_HELP, 0;
 	else {
@@ -411,9 +424,9 @@ int ut_parse_args(int argc, char **argv, struct ut_opts *o, char *err, size_t er
 			snprintf(err, errsz, "options go before scenario names: '%s'", o->sel[i]);
 			return -1;
 		}
-	if (o->cmd == UT_CMD_REPLAY) {
+	if (o->cmd == UT_CMD_REPLAY || o->cmd == UT_CMD_REPRO) {
 		if (o->nsel != 1) {
-			snprintf(err, errsz, "replay wants one RESULT_JSON");
+			snprintf(err, errsz, "%s wants one RESULT_JSON", cmd);
 			return -1;
 		}
 		o->replay = o->sel[0];

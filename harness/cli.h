@@ -12,7 +12,7 @@
 
 #define UT_MAX_CHOICES 32
 
-enum ut_cmd { UT_CMD_HELP, UT_CMD_LIST, UT_CMD_RUN, UT_CMD_REPLAY, UT_CMD_DIFF, UT_CMD_REPORT,
+enum ut_cmd { UT_CMD_HELP, UT_CMD_LIST, UT_CMD_RUN, UT_CMD_REPLAY, UT_CMD_REPRO, UT_CMD_DIFF, UT_CMD_REPORT,
 	      UT_CMD_MERGE };
 
 #define UT_EXIT_PASS	0
@@ -28,7 +28,9 @@ struct ut_opts {
 	bool seed_set;
 	double hang_timeout;
 	const char *results;
-	const char *replay;	/* RESULT_JSON for replay */
+	const char *replay;	/* RESULT_JSON for replay and repro */
+	int tries;		/* repro: runs to reproduce the finding, 0 = 5 */
+	double budget_s;	/* repro: time for minimising, 0 = 600 s */
 	bool sysrq;		/* sysrq-w on a hang */
 	bool coverage;		/* --coverage: overlayfs functions reached */
 	struct ut_fail_cfg fail;	/* --fail: fault injection, mask 0 = off */

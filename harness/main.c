@@ -32,7 +32,9 @@
 #include "registry.h"
 #include "report.h"
 #include "results.h"
+#include "repro.h"
 #include "run.h"
+#include "unframe.h"
 #include "stream.h"
 #include "vmcollect.h"
 #include "watch.h"
@@ -139,13 +141,12 @@ static void check_recorded(const char *file, const struct ut_result *rec)
 	die_usage(msg);
 }
 
-static int cmd_replay(struct ut_opts *o, int argc, char **argv)
+/* The variant a results file ran, with its settings in @o. */
+static void recorded_variant(struct ut_opts *o, struct ut_variant *v)
 {
-	static struct ut_variant v;
 	const struct ut_scenario *sc;
 	struct ut_result rec;
 	char why[512];
-	int rc;
 
 	if (ut_result_load(o->replay, &rec, why, sizeof(why)))
 		die_usage(why);
@@ -162,15 +163,26 @@ static int cmd_replay(struct ut_opts *o, int argc, char **argv)
 	o->backends[0] = rec.backend_spec;
 	o->optsets[0] = rec.optset;
 	o->nbackends = o->noptsets = 1;
-	if (variants_for(o, &sc, 1, &v, 1, why, sizeof(why)) != 1)
+	if (variants_for(o, &sc, 1, v, 1, why, sizeof(why)) != 1)
 		die_usage(why);
-	o->time_s = rec.runtime_s;
+	if (!o->time_s || o->cmd == UT_CMD_REPLAY)
+		o->time_s = rec.runtime_s;
 	if (rec.hang_timeout_s > 0)
 		o->hang_timeout = rec.hang_timeout_s;
+}
+
+static int cmd_replay(struct ut_opts *o, int argc, char **argv)
+{
+	static struct ut_variant v;
+	int rc;
+
+	recorded_variant(o, &v);
 	rc = preflight();
 	if (rc)
 		return rc;
 	install_signals();
+	if (o->cmd == UT_CMD_REPRO)
+		return ut_repro_main(o, &v, o->replay, argc, argv);
 	return ut_run_list(o, &v, 1, argc, argv, unprivileged);
 }
 
@@ -239,6 +251,8 @@ int main(int argc, char **argv)
 	int n, rc;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (argc > 1 && !strcmp(argv[1], "unframe"))	/* the VM repro's host side */
+		return ut_unframe(argc, argv);
 	if (argc > 1 && !strcmp(argv[1], "vm-collect"))	/* the VM runner's host side */
 		return ut_vm_collect(argc, argv);
 	if (argc > 1 && !strcmp(argv[1], "vm-watch"))	/* the host side of vm.sh --exec */
@@ -258,6 +272,8 @@ int main(int argc, char **argv)
 			return cmd_list();
 		break;
 	case UT_CMD_REPLAY:
+		return cmd_replay(&o, argc, argv);
+	case UT_CMD_REPRO:
 		return cmd_replay(&o, argc, argv);
 	case UT_CMD_DIFF:
 		return ut_cmd_diff(&o);

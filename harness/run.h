@@ -25,6 +25,8 @@ struct ut_run_cfg {
 	bool coverage;			/* function coverage per scenario */
 	bool unprivileged;		/* in a user namespace: userxattr, no loop devices */
 	struct ut_fail_cfg fail;	/* --fail, mask 0 = off */
+	const struct ut_script *script;	/* --script / repro: fixed op sequences */
+	uint32_t off[2];		/* repro: ops left out, per role (bit = op index) */
 };
 
 /* Set by the SIGINT/SIGTERM handler: the scenario stops within a bound. */

@@ -82,6 +82,8 @@ static int map_shared(struct sup *S)
 	S->e.nworkers = S->cfg->workers;
 	S->e.nmutators = S->r->mutators;
 	S->e.seed = S->cfg->seed;
+	S->e.script = S->cfg->script;
+	memcpy(S->e.off, S->cfg->off, sizeof(S->e.off));
 	S->e.barrier_w = -1;
 	return ut_engine_map(&S->e, S->e.nworkers + S->e.nmutators);
 }
@@ -269,6 +271,22 @@ static void supervise(struct sup *S)
 		sum_hists(S);
 }
 
+/* A scripted or reduced run says so: its replay line alone would not redo it. */
+static void add_script(struct sup *S)
+{
+	const struct ut_run_cfg *c = S->cfg;
+	char *text;
+
+	if (c->script) {
+		text = ut_script_format(c->script, S->v->sc);
+		json_object_set_new(S->r->extra, "script", json_string(text ? text : ""));
+		free(text);
+	}
+	if (c->off[0] || c->off[1])
+		json_object_set_new(S->r->extra, "ops_off", json_pack("[I, I]",
+				    (json_int_t)c->off[0], (json_int_t)c->off[1]));
+}
+
 void ut_run_variant(const struct ut_variant *v, const struct ut_run_cfg *cfg,
 		    struct ut_result *r)
 {
@@ -296,6 +314,7 @@ void ut_run_variant(const struct ut_variant *v, const struct ut_run_cfg *cfg,
 	r->extra = json_pack("{s:o, s:o, s:o}", "procs", procs, "snapshots", S.c.snap,
 			     "kmsg", S.c.kmsg);
 	json_object_update(r->extra, S.c.keys);	/* coverage */
+	add_script(&S);
 	json_decref(S.c.keys);
 	json_object_set_new(r->extra, "runner", json_pack("{s:i, s:s, s:b}", "pid",
 			    (int)S.fate.pid, "last_step", S.fate.step ? S.fate.step : "none",

@@ -35,7 +35,12 @@ if [ -f /watch.args ]; then
 else
 	# shellcheck disable=SC2046 # one argument per line of /args
 	set -- $(cat /args)
-	/undertow run --stream - --results /tmp/results "$@" > /dev/ttyS1 2> /dev/console
+	if [ "${1:-}" = repro ]; then
+		shift
+		/undertow repro --stream - --results /tmp/results "$@" > /dev/ttyS1 2> /dev/console
+	else
+		/undertow run --stream - --results /tmp/results "$@" > /dev/ttyS1 2> /dev/console
+	fi
 fi
 echo "undertow-vm: undertow exited $?"
 # A superblock whose teardown oopsed or is stuck keeps its s_umount held,

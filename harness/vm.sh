@@ -7,6 +7,7 @@
 #                 [--vm-smp N] [--vm-mem MB] [--vm-silence SECS]
 #                 [RUN OPTIONS] [SCENARIO|TAG ...]
 #   harness/vm.sh [KERNEL OPTIONS as above] --exec FILE [--exec-time S]
+#   harness/vm.sh [VM OPTIONS] repro [REPRO OPTIONS] RESULT.json
 #
 # The kernel is fetched with apt-get download (the current linux-image-amd64
 # by default; V is a Debian release such as 6.1.0-56 or 6.12.115+deb12, or
@@ -35,6 +36,11 @@
 # watch's KTAP comes back as it is, exit code and all; a guest that
 # panics is a crash of NAME with the console's first kernel crash line,
 # one that goes silent a hang (harness `undertow vm-watch`).
+# repro: the guest runs `undertow repro` on RESULT.json (carried in the
+# per-boot archive) and streams the program it writes back into the repro/
+# folder beside RESULT.json on the host; then harness/repro-verify.sh runs
+# it in --verify K (default 5, 0 = none) fresh VMs for --verify-time S
+# seconds (default 10) each.
 set -u
 # Called from make (make check, make sanitize): its variables (SAN=1,
 # BUILD=...) must not reach the static build or a kernel build.
@@ -59,6 +65,8 @@ debug=
 ksrc=
 oops=panic
 args=()
+verify=5		# repro: fresh VMs the program is verified in (--verify)
+verify_s=10		# repro: seconds it runs in each (--verify-time)
 
 die() { echo "vm.sh: $*" >&2; exit 2; }
 ut_me=vm.sh
@@ -68,7 +76,13 @@ ut_me=vm.sh
 . "$top/harness/initramfs.sh"
 say() { [ -t 2 ] && printf '\r\033[K%s' "$*" >&2; }
 
+kopts=()	# the options that choose the kernel, for repro's fresh VMs
 while [ $# -gt 0 ]; do
+	case $1 in
+	--kernel-version | --kernel | --modules | --overlay-ko | --kernel-src | --kmod | --vm-oops | \
+	--vm-smp | --vm-mem) kopts+=("$1" "${2:-}") ;;
+	--debug-kernel) kopts+=("$1") ;;
+	esac
 	case $1 in
 	--kernel-version) versions+=("${2:?--kernel-version wants V}"); shift 2 ;;
 	--kernel) kernel=${2:?--kernel wants a path}; shift 2 ;;
@@ -83,6 +97,8 @@ while [ $# -gt 0 ]; do
 	--vm-silence) silence=${2:?--vm-silence wants seconds}; silence_set=1; shift 2 ;;
 	--exec) exec_file=${2:?--exec wants a file}; shift 2 ;;
 	--exec-time) exec_time=${2:?--exec-time wants seconds}; shift 2 ;;
+	--verify) verify=${2:?--verify wants K}; shift 2 ;;
+	--verify-time) verify_s=${2:?--verify-time wants seconds}; shift 2 ;;
 	--results) results=${2:?}; args+=("$1" "$2"); shift 2 ;;
 	--hang-timeout) [ "$silence" = 120 ] && silence=$(( ${2%.*} * 3 + 60 ))
 		args+=("$1" "$2"); shift 2 ;;
@@ -90,6 +106,13 @@ while [ $# -gt 0 ]; do
 	esac
 done
 [ -n "$ksrc" ] && [ -z "$debug" ] && die "--kernel-src is for --debug-kernel"
+repro_result=
+if [ "${args[0]:-}" = repro ]; then
+	[ ${#args[@]} -ge 2 ] || die "repro wants RESULT.json"
+	repro_result=$(realpath "${args[${#args[@]}-1]}" 2>/dev/null) && [ -f "$repro_result" ] ||
+		die "repro: ${args[${#args[@]}-1]}: no such file"
+	args[${#args[@]}-1]=/repro/$(basename "$repro_result")
+fi
 if [ -n "$debug" ]; then
 	[ -n "$kernel" ] && die "--kernel and --debug-kernel exclude each other"
 	[ ${#versions[@]} -gt 1 ] && die "--debug-kernel builds one --kernel-version"
@@ -216,6 +239,9 @@ run_vm() {
 			awk '$0 != "--results" && prev != "--results" { print } { prev = $0 }' > "$w/boot/args"
 	fi
 	: > "$w/boot/extra.order"
+	if [ -n "$repro_result" ]; then
+		mkdir -p "$w/boot/repro" && cp "$repro_result" "$w/boot/repro/" || return 2
+	fi
 	for m in "${kmods[@]}"; do
 		cp "$m" "$w/boot/lib/modules/extra/" || return 2
 		basename "$m" >> "$w/boot/extra.order"
@@ -258,11 +284,41 @@ run_vm() {
 		rm -rf "$w"
 		return "$rc"
 	fi
-	"$top/undertow" vm-collect "$w/data.log" "$w/console.log" "$res" "$how"
-	rc=$?
+	if [ -n "$repro_result" ]; then
+		collect_repro "$w" "$how"
+		rc=$?
+		if [ "$rc" -eq 0 ] && [ "$verify" -gt 0 ]; then
+			verify_repro
+			rc=$?
+		fi
+	else
+		"$top/undertow" vm-collect "$w/data.log" "$w/console.log" "$res" "$how"
+		rc=$?
+	fi
 	cp "$w/console.log" "$res/latest/console.log" 2>/dev/null
 	rm -rf "$w"
 	return "$rc"
+}
+
+# The guest's repro files go beside RESULT.json; a guest that died says how.
+collect_repro() {
+	local w=$1 how=$2 rc
+	"$top/undertow" unframe "$w/data.log" "$(dirname "$repro_result")/repro"
+	rc=$?
+	if [ "$how" != ok ]; then
+		echo "not ok 1 repro # guest $how; console:"
+		tail -n 30 "$w/console.log" | sed 's/^/# /'
+		rc=1
+	fi
+	return "$rc"
+}
+
+# The program the guest wrote, in $verify fresh VMs of the same kernel.
+verify_repro() {
+	local c
+	c=$(ls -t "$(dirname "$repro_result")"/repro/*.c 2>/dev/null | head -n 1)
+	[ -n "$c" ] || { echo "not ok 1 verify # the guest wrote no program"; return 1; }
+	"$top/harness/repro-verify.sh" "$verify" "$verify_s" "$c" "${kopts[@]}"
 }
 
 need qemu-system-x86_64 qemu-system-x86

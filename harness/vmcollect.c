@@ -78,16 +78,6 @@ static void ktap_line(struct collect *c, const char *line)
 	add_ktap(c, line);
 }
 
-static int write_file(const char *dir, const char *name, const unsigned char *buf, size_t n)
-{
-	char path[PATH_MAX + 300];
-
-	if (strchr(name, '/') || name[0] == '.')
-		return -EINVAL;		/* a guest never names a path */
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	return ut_write_atomic(path, buf, n);
-}
-
 /* The run directory, from the first run.json frame; the frame is checked. */
 static int ensure_dir(struct collect *c, const char *results, const unsigned char *buf, size_t n)
 {
@@ -117,50 +107,21 @@ static int ensure_dir(struct collect *c, const char *results, const unsigned cha
 	return err;
 }
 
-/* One frame: its base64 body up to the end marker.  Files are decoded as they come. */
+/* One frame, decoded; it goes to the run directory of the first run.json. */
 static int frame(struct collect *c, FILE *in, const char *head, const char *results)
 {
-	char name[256], *line = malloc(MAX_LINE), *b64 = NULL;
-	size_t blen = 0;
-	long long size;
+	char name[256];
 	unsigned char *buf;
-	ssize_t n;
-	int err = -EPIPE;	/* a frame cut short by the guest's death */
+	size_t n;
+	int err = ut_stream_read_frame(in, head, name, sizeof(name), &buf, &n);
 
-	if (!line || sscanf(head + strlen(UT_FRAME_BEGIN), "%255s %lld", name, &size) != 2) {
-		free(line);
-		return -EINVAL;
-	}
-	while (fgets(line, MAX_LINE, in)) {
-		size_t l;
-		char *p;
-
-		line[strcspn(line, "\r\n")] = '\0';
-		l = strlen(line);
-		if (!strncmp(line, UT_FRAME_END, strlen(UT_FRAME_END))) {
-			err = 0;
-			break;
-		}
-		p = realloc(b64, blen + l + 1);
-		if (!p)
-			break;
-		b64 = p;
-		memcpy(b64 + blen, line, l + 1);
-		blen += l;
-	}
-	buf = malloc(blen * 3 / 4 + 4);
-	n = !err && buf ? ut_b64_decode(b64 ? b64 : "", blen, buf) : -1;
-	if (!err && n != size)
-		err = -EPROTO;
 	if (!err && !strcmp(name, "run.json"))
 		err = ensure_dir(c, results, buf, n);
 	if (!err && !c->dir[0])
 		err = -ENOENT;	/* files before the first run.json: nowhere to go */
 	if (!err)
-		err = write_file(c->dir, name, buf, n);
+		err = ut_stream_put(c->dir, name, buf, n);
 	free(buf);
-	free(b64);
-	free(line);
 	return err;
 }
 

@@ -66,44 +66,65 @@ static uint32_t pool_size(const char *const *pool)
 }
 
 
+/* One op, recorded: trace ring, histogram, effective count, heartbeat. */
+static inline void run_op(struct ut_proc *p, struct ut_ctx *c, int k)
+{
+	const struct ut_op *ops = c->ops;
+	uint64_t seq = p->seq;
+	struct ut_trace *te = &p->ring[seq % UT_RING];
+	int ret, b;
+
+	te->op = k;
+	te->held = -1;
+	te->a = te->b = NULL;
+	te->ret = UT_PENDING;
+	c->te = te;
+	c->reached = -1;
+	ret = ops[k].fn(c, &ops[k]);
+	te->ret = ret;
+	b = ut_bucket_of(ret);
+	p->hist[k][b]++;
+	p->reached[k] += ut_op_effective(c, &ops[k], ret);
+	if (__builtin_expect(b == UT_BUCKET_OTHER, 0))
+		p->other[k] = ret;	/* not an errno we know: keep the value */
+	if (__builtin_expect(seq < UT_RING, 0))
+		p->first[seq] = *te;
+	__atomic_store_n(&p->seq, seq + 1, __ATOMIC_RELEASE);
+}
+
 /* The hot loop: one compare to stop, no locks, no syscalls of its own. */
-static void op_loop(struct ut_shared *sh, struct ut_proc *p, struct ut_ctx *c)
+static void op_loop(struct ut_shared *sh, struct ut_proc *p, struct ut_ctx *c, uint32_t off)
 {
 	const struct ut_op *ops = c->ops;
 	uint32_t cum[UT_MAX_OPS], total = 0;
 	int n = ut_nops(ops);
 
 	for (int k = 0; k < n; k++) {
-		total += ops[k].weight;
+		total += (off >> k) & 1 ? 0 : ops[k].weight;
 		cum[k] = total;
 	}
 	if (!total)
 		return;
 	while (!sh->stop) {
-		uint64_t seq = p->seq;
-		struct ut_trace *te = &p->ring[seq % UT_RING];
 		uint32_t r = ut_rng_below(&c->rng, total);
-		int k = 0, ret, b;
+		int k = 0;
 
 		while (cum[k] <= r)
 			k++;
-		te->op = k;
-		te->held = -1;
-		te->a = te->b = NULL;
-		te->ret = UT_PENDING;
-		c->te = te;
-		c->reached = -1;
-		ret = ops[k].fn(c, &ops[k]);
-		te->ret = ret;
-		b = ut_bucket_of(ret);
-		p->hist[k][b]++;
-		p->reached[k] += ut_op_effective(c, &ops[k], ret);
-		if (__builtin_expect(b == UT_BUCKET_OTHER, 0))
-			p->other[k] = ret;	/* not an errno we know: keep the value */
-		if (__builtin_expect(seq < UT_RING, 0))
-			p->first[seq] = *te;
-		__atomic_store_n(&p->seq, seq + 1, __ATOMIC_RELEASE);
+		run_op(p, c, k);
 	}
+}
+
+/* A script's steps (script.h), in order, over and over until stopped. */
+static void script_loop(struct ut_shared *sh, struct ut_proc *p, struct ut_ctx *c,
+			const struct ut_script_proc *sp)
+{
+	while (!sh->stop)
+		for (int i = 0; i < sp->n && !sh->stop; i++) {
+			c->forced = &sp->steps[i];
+			run_op(p, c, sp->steps[i].op);
+		}
+	c->forced = NULL;
 }
 
 static int child_setup(struct ut_engine *e, struct ut_proc *p, struct ut_ctx *c)
@@ -138,6 +159,7 @@ static int child_setup(struct ut_engine *e, struct ut_proc *p, struct ut_ctx *c)
 static void child_main(struct ut_engine *e, int i, int barrier_r, pid_t parent)
 {
 	struct ut_proc *p = &e->sh->proc[i];
+	const struct ut_script_proc *sp = NULL;
 	struct ut_ctx c;
 	char b;
 	int err;
@@ -159,7 +181,15 @@ static void child_main(struct ut_engine *e, int i, int barrier_r, pid_t parent)
 		;
 	close(barrier_r);
 	p->state = UT_P_RUN;
-	op_loop(e->sh, p, &c);
+	if (e->script)
+		sp = ut_script_find(e->script, p->role, p->idx);
+	if (sp)
+		script_loop(e->sh, p, &c, sp);
+	else if (!e->script)
+		op_loop(e->sh, p, &c, e->off[p->role]);
+	else	/* a script without steps for this process: it idles */
+		while (!e->sh->stop)
+			ut_sleep(0.01);
 	p->state = UT_P_DONE;
 	_exit(0);
 }

@@ -10,6 +10,7 @@
 #include <sys/types.h>
 
 #include "scenario.h"
+#include "script.h"
 
 enum ut_role { UT_WORKER = 0, UT_MUTATOR = 1 };
 
@@ -58,6 +59,8 @@ struct ut_engine {
 	int barrier_w;			/* closing it releases the barrier */
 	struct ut_exit *ex;		/* per process, in the same mapping */
 	bool borrowed;			/* the mapping is the caller's */
+	const struct ut_script *script;	/* fixed op sequences, NULL = random mix */
+	uint32_t off[2];		/* per role: ops left out of the mix (bit = index) */
 };
 
 /* Did this call of @op reach its path?  (scenario.h: effective) */

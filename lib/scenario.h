@@ -37,6 +37,7 @@ enum ut_where {
 
 struct ut_ctx;
 struct ut_op;
+struct ut_sstep;
 
 /* Returns 0 (or a byte count) on success, -errno on failure. */
 typedef int (*ut_op_fn)(struct ut_ctx *c, const struct ut_op *op);
@@ -126,6 +127,7 @@ struct ut_ctx {
 	const char *merged_path;
 	const char *layer_path[UT_AT_NR];
 	int reached;			/* -1: judge by the return; else set by the op */
+	const struct ut_sstep *forced;	/* script.h: this op's dirfd and names, or NULL */
 };
 
 /* The op says whether it reached its path, whatever it returns. */

@@ -169,6 +169,8 @@ Suite *vm_survive_suite(void);
 Suite *vm_matrix_suite(void);
 /* Slow: only when asked for by name (CK_RUN_SUITE=vm612, make check-vm-612). */
 Suite *vm612_suite(void);
+/* Slow: only by name (CK_RUN_SUITE=vm_repro, make check-repro). */
+Suite *vm_repro_suite(void);
 Suite *report_suite(void);
 /* Corrupt and foreign results for replay, diff, report: part of report_suite. */
 TCase *badresults_tcase(void);

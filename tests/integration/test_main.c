@@ -54,6 +54,8 @@ int main(void)
 	srunner_add_suite(sr, vm_matrix_suite());
 	if (getenv("CK_RUN_SUITE") && !strcmp(getenv("CK_RUN_SUITE"), "vm612"))
 		srunner_add_suite(sr, vm612_suite());
+	if (getenv("CK_RUN_SUITE") && !strcmp(getenv("CK_RUN_SUITE"), "vm_repro"))
+		srunner_add_suite(sr, vm_repro_suite());
 	srunner_add_suite(sr, report_suite());
 	srunner_add_suite(sr, bisect_suite());
 	srunner_add_suite(sr, badinput_suite());

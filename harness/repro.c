@@ -1,0 +1,340 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * repro.c - undertow repro RESULT.json: reproduce a finding, minimise it,
+ * emit it as C (repro.h).  Every attempt is a supervised run of the
+ * variant (ut_run_variant), so a crash or hang during minimisation is
+ * survived like any other; a kernel that fails the health probe ends it.
+ */
+#include <errno.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "cli.h"
+#include "engine.h"
+#include "health.h"
+#include "matrix.h"
+#include "repro.h"
+#include "results.h"
+#include "run.h"
+#include "stream.h"
+#include "verdict.h"
+
+#define CHECK_TRIES	3	/* runs a candidate gets to show the finding */
+
+struct repro {
+	const struct ut_variant *v;
+	struct ut_run_cfg cfg;		/* the candidate being tried */
+	enum ut_verdict want;
+	char want_reason[256];
+	int tries, runs, checks;
+	double t0, budget_s;
+	json_t *procs;			/* trace rings of the last run that reproduced */
+	char got_reason[256];		/* its reason */
+	char ovl_opts[512];
+	bool dead;			/* the kernel failed the health probe */
+	int stream;			/* --stream -: stdout, else -1 */
+	char why[512];
+};
+
+static bool out_of_time(const struct repro *R)
+{
+	return ut_now() - R->t0 > R->budget_s || ut_interrupted || R->dead;
+}
+
+/* One supervised run of the candidate: did the finding come back? */
+static bool attempt(struct repro *R)
+{
+	struct ut_result r;
+	bool hit;
+
+	R->cfg.index = ++R->runs;
+	ut_run_variant(R->v, &R->cfg, &r);
+	hit = r.verdict == R->want;
+	if (hit) {
+		json_decref(R->procs);
+		R->procs = json_incref(json_object_get(r.extra, "procs"));
+		snprintf(R->got_reason, sizeof(R->got_reason), "%s", r.reason);
+		snprintf(R->ovl_opts, sizeof(R->ovl_opts), "%s", r.ovl_options);
+	}
+	if ((r.verdict == UT_CRASH || r.verdict == UT_HANG) &&
+	    ut_health_probe(R->cfg.root, UT_HEALTH_BOUND_S, R->why, sizeof(R->why)))
+		R->dead = true;
+	printf("# repro: run %d (%s%s): %s%s%s\n", R->runs, R->cfg.script ? "script, " : "",
+	       hit ? "reproduced" : "not reproduced", ut_verdict_name(r.verdict),
+	       r.reason[0] ? ": " : "", r.reason);
+	fflush(stdout);
+	ut_result_free(&r);
+	return hit;
+}
+
+/* A candidate reproduces if one of @tries runs gives the finding. */
+static bool reproduces(struct repro *R, int tries)
+{
+	R->checks++;
+	for (int i = 0; i < tries && !out_of_time(R); i++)
+		if (attempt(R))
+			return true;
+	return false;
+}
+
+/* Halve a count while the finding stays; @min the least it may be. */
+static void shrink_count(struct repro *R, int *n, int min)
+{
+	while (*n > min && !out_of_time(R)) {
+		int was = *n;
+
+		*n = *n / 2 > min ? *n / 2 : min;
+		if (!reproduces(R, CHECK_TRIES)) {
+			*n = was == *n + 1 ? was : *n + (was - *n) / 2;
+			if (*n == was || !reproduces(R, CHECK_TRIES)) {
+				*n = was;
+				return;
+			}
+		}
+	}
+}
+
+/* Leave each op out of the mix in turn; keep it out if the finding stays. */
+static void drop_ops(struct repro *R, int role)
+{
+	int n = ut_nops(ut_role_ops(R->v->sc, role));
+
+	for (int k = 0; k < n && !out_of_time(R); k++) {
+		uint32_t was = R->cfg.off[role];
+
+		if (__builtin_popcount(~was & ((1u << n) - 1)) <= 1)
+			return;		/* the last op of a role stays */
+		R->cfg.off[role] |= 1u << k;
+		if (!reproduces(R, CHECK_TRIES))
+			R->cfg.off[role] = was;
+	}
+}
+
+/* The script of the last reproducing run's trace rings (their last ops). */
+static int script_of_procs(struct repro *R, struct ut_script *s)
+{
+	size_t i, j;
+	json_t *p, *line;
+
+	json_array_foreach(R->procs, i, p) {
+		const char *role = json_string_value(json_object_get(p, "role"));
+		int r = role && !strcmp(role, "mutator") ? UT_MUTATOR : UT_WORKER;
+		int idx = (int)json_integer_value(json_object_get(p, "index"));
+
+		json_array_foreach(json_object_get(p, "last_ops"), j, line)
+			if (ut_script_add(s, R->v->sc, r, idx, json_string_value(line), R->why,
+					  sizeof(R->why)))
+				return -1;
+	}
+	return ut_script_steps(s) ? 0 : (snprintf(R->why, sizeof(R->why), "no ops traced"), -1);
+}
+
+static bool script_reproduces(struct repro *R, struct ut_script *s)
+{
+	R->cfg.script = s;
+	R->cfg.workers = ut_script_count(s, UT_WORKER);
+	R->cfg.mutators = ut_script_count(s, UT_MUTATOR);
+	return reproduces(R, CHECK_TRIES);
+}
+
+/* Delta debugging on one process's steps: cut chunks while the finding stays. */
+static void ddmin_proc(struct repro *R, struct ut_script *s, int pi)
+{
+	struct ut_script_proc *p = &s->p[pi];
+	int chunk = p->n / 2 > 0 ? p->n / 2 : 1;
+
+	while (chunk >= 1 && !out_of_time(R)) {
+		bool cut = false;
+
+		for (int at = 0; at < p->n && p->n > 1 && !out_of_time(R);) {
+			struct ut_sstep keep[UT_RING];
+			int len = at + chunk > p->n ? p->n - at : chunk, was = p->n;
+
+			if (len >= p->n || was > UT_RING)
+				break;
+			memcpy(keep, p->steps, was * sizeof(*keep));
+			memmove(p->steps + at, p->steps + at + len, (was - at - len) * sizeof(*keep));
+			p->n = was - len;
+			if (script_reproduces(R, s)) {
+				cut = true;
+				continue;	/* the same place now holds later steps */
+			}
+			memcpy(p->steps, keep, was * sizeof(*keep));
+			p->n = was;
+			at += len;
+		}
+		if (!cut)
+			chunk /= 2;
+	}
+}
+
+/* Whole processes first (empty them), then each one's steps. */
+static void minimise_script(struct repro *R, struct ut_script *s)
+{
+	for (int i = 0; i < s->nproc && !out_of_time(R); i++) {
+		int n = s->p[i].n;
+
+		if (ut_script_steps(s) == n)
+			break;
+		s->p[i].n = 0;
+		if (!script_reproduces(R, s))
+			s->p[i].n = n;
+	}
+	for (int i = 0; i < s->nproc && !out_of_time(R); i++)
+		if (s->p[i].n)
+			ddmin_proc(R, s, i);
+	R->cfg.script = s;
+}
+
+/* Write @dir/@name@ext; with --stream, frame it there too (a VM's way home). */
+static int write_text(const struct repro *R, const char *dir, const char *name, const char *ext,
+		      const char *text)
+{
+	char path[PATH_MAX], fname[300];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s%s", dir, name, ext);
+	f = fopen(path, "we");
+	if (!f || fputs(text, f) < 0 || fclose(f)) {
+		fprintf(stderr, "undertow: %s:%d: writing %s: %s\n", __FILE__, __LINE__, path,
+			strerror(errno));
+		return -1;
+	}
+	printf("# repro: wrote %s\n", path);
+	fflush(stdout);
+	snprintf(fname, sizeof(fname), "%s%s", name, ext);
+	if (R->stream >= 0 && ut_stream_file(R->stream, fname, path))
+		fprintf(stderr, "undertow: streaming %s failed\n", fname);
+	return 0;
+}
+
+/* What the program is, for the top of the C file and the .txt beside it. */
+static char *about(const struct repro *R, const struct ut_script *s, const char *kernel)
+{
+	char *t = NULL;
+
+	if (asprintf(&t, " * undertow repro: %s (%s), seed %llu, kernel %s\n"
+		     " * Finding (%s): %s\n * Reproduced as: %s\n"
+		     " * %d worker and %d mutator process(es), %d ops in all, looping until\n"
+		     " * SECONDS pass; the layers are directories on a private tmpfs.\n",
+		     R->v->sc->name, R->v->label, (unsigned long long)R->cfg.seed, kernel,
+		     ut_verdict_name(R->want), R->want_reason, R->got_reason,
+		     ut_script_count(s, UT_WORKER), ut_script_count(s, UT_MUTATOR),
+		     ut_script_steps(s)) < 0)
+		return NULL;
+	return t;
+}
+
+static int emit(struct repro *R, struct ut_script *s, const char *dir)
+{
+	struct ut_emit em = { .sc = R->v->sc, .script = s, .ovl_opts = R->ovl_opts,
+			      .nlower = R->v->sc->lowers + R->v->set->extra_lowers };
+	char kernel[128] = "?", *c, *text, *ab;
+	FILE *f = fopen("/proc/sys/kernel/osrelease", "re");
+	int err;
+
+	if (f) {
+		if (fscanf(f, "%127s", kernel) != 1)
+			snprintf(kernel, sizeof(kernel), "?");
+		fclose(f);
+	}
+	ab = about(R, s, kernel);
+	em.about = ab;
+	c = ut_repro_emit_c(&em, R->why, sizeof(R->why));
+	text = ut_script_format(s, R->v->sc);
+	if (!c || !text || !ab) {
+		free(c), free(text), free(ab);
+		return -1;
+	}
+	mkdir(dir, 0755);
+	err = write_text(R, dir, R->v->name, ".c", c) ||
+	      write_text(R, dir, R->v->name, ".script", text) ||
+	      write_text(R, dir, R->v->name, ".txt", ab);
+	printf("# repro: %d lines of ops, %d runs, %.0f s\n", ut_repro_op_lines(c), R->runs,
+	       ut_now() - R->t0);
+	free(c), free(text), free(ab);
+	return err ? -1 : 0;
+}
+
+/* The finding to reproduce: the result's verdict and reason. */
+static int load_want(struct repro *R, const char *result)
+{
+	json_error_t je;
+	json_t *j = json_load_file(result, 0, &je);
+	const char *v = json_string_value(json_object_get(j, "verdict"));
+	int k = v ? ut_verdict_of(v) : -1;
+
+	snprintf(R->want_reason, sizeof(R->want_reason), "%s",
+		 json_string_value(json_object_get(j, "reason")) ?: "");
+	json_decref(j);
+	if (k < 0 || k == UT_PASS || k == UT_SKIP || k == UT_BROKEN) {
+		fprintf(stderr, "undertow: %s: verdict %s: nothing to reproduce\n", result,
+			v ? v : "(none)");
+		return -1;
+	}
+	R->want = k;
+	return 0;
+}
+
+static void reduce_mix(struct repro *R)
+{
+	shrink_count(R, &R->cfg.workers, 1);
+	shrink_count(R, &R->cfg.mutators, 0);
+	drop_ops(R, UT_MUTATOR);
+	drop_ops(R, UT_WORKER);
+	printf("# repro: mix: %d workers, %d mutators, ops left out %#x/%#x\n", R->cfg.workers,
+	       R->cfg.mutators, R->cfg.off[0], R->cfg.off[1]);
+}
+
+int ut_repro_main(const struct ut_opts *o, const struct ut_variant *v, const char *result,
+		  int argc, char **argv)
+{
+	struct repro R = { .v = v, .tries = o->tries > 0 ? o->tries : 5, .t0 = ut_now(),
+			   .budget_s = o->budget_s > 0 ? o->budget_s : 600,
+			   .stream = o->stream && !strcmp(o->stream, "-") ? 1 : -1 };
+	struct ut_script s = { 0 };
+	char root[] = "/tmp/undertow.repro.XXXXXX", *copy = strdup(result), dir[PATH_MAX];
+	bool ok = false;
+
+	(void)argc;
+	if (load_want(&R, result) || !copy || !mkdtemp(root))
+		return UT_EXIT_USAGE;
+	snprintf(dir, sizeof(dir), "%s/repro", dirname(copy));
+	R.cfg = (struct ut_run_cfg){ .seed = o->seed, .time_s = o->time_s, .workers = o->workers,
+				     .mutators = o->mutators, .hang_timeout = o->hang_timeout,
+				     .root = root, .self = argv[0] };
+	printf("KTAP version 1\n1..1\n# repro: %s: want %s: %s\n", v->name,
+	       ut_verdict_name(R.want), R.want_reason);
+	/* Reproduce: the recorded seed first, then others (timing differs anyway). */
+	for (int i = 0; i < R.tries && !ok && !out_of_time(&R); i++, R.cfg.seed++)
+		ok = attempt(&R);
+	R.cfg.seed -= ok;
+	if (ok) {
+		reduce_mix(&R);
+		ok = !script_of_procs(&R, &s) && script_reproduces(&R, &s);
+		if (!ok && !R.why[0])
+			snprintf(R.why, sizeof(R.why), "the traced ops alone did not reproduce");
+	} else if (!R.why[0]) {
+		snprintf(R.why, sizeof(R.why), "not reproduced in %d tries", R.tries);
+	}
+	if (ok) {
+		minimise_script(&R, &s);
+		ok = !emit(&R, &s, dir);
+	}
+	if (ok)
+		printf("ok 1 repro %s\n", v->name);
+	else
+		printf("not ok 1 repro %s # %s\n", v->name, R.dead ? "kernel unusable" : R.why);
+	printf("# Totals: pass:%d fail:%d skip:0\n", ok, !ok);
+	ut_script_free(&s);
+	json_decref(R.procs);
+	rmdir(root);
+	free(copy);
+	return ok ? UT_EXIT_PASS : UT_EXIT_FAIL;
+}

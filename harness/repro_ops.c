@@ -1,0 +1,58 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * repro_ops.c - each op of lib/ops.c as the plain C statement a reproducer
+ * carries.  A template is one statement (or a braced block) with holes:
+ * $D the dirfd, $A and $B the names, $X the op's argument.  The syscalls
+ * and flags are those of lib/ops.c, so the program does what the run did.
+ */
+#include <string.h>
+
+#include "ops.h"
+#include "repro.h"
+
+static const struct ut_op_c op_c[] = {
+	{ ut_op_stat, "fstatat($D, $A, &st, AT_SYMLINK_NOFOLLOW | $X);", 0 },
+	{ ut_op_statx, "statx($D, $A, AT_SYMLINK_NOFOLLOW | $X, STATX_BASIC_STATS | STATX_BTIME, "
+	  "&stx);", 0 },
+	{ ut_op_access, "syscall(SYS_faccessat2, $D, $A, R_OK | W_OK, AT_EACCESS | $X);", 0 },
+	{ ut_op_readlink, "readlinkat($D, $A, buf, sizeof(buf));", 0 },
+	{ ut_op_chmod, "fchmodat($D, $A, 0755, 0);", 0 },
+	{ ut_op_utimens, "utimensat($D, $A, NULL, AT_SYMLINK_NOFOLLOW);", 0 },
+	{ ut_op_open, "closefd(openat($D, $A, O_RDONLY | $X));", 0 },
+	{ ut_op_openat2, "closefd(syscall(SYS_openat2, $D, $A, &(struct open_how){ .flags = "
+	  "O_RDONLY | O_NOFOLLOW, .resolve = $X }, sizeof(struct open_how)));", 0 },
+	{ ut_op_creat, "closefd(openat($D, $A, O_CREAT | O_WRONLY | $X, 0644));", 0 },
+	{ ut_op_read, "if ((fd = openat($D, $A, O_RDONLY | $X)) >= 0) { "
+	  "read(fd, buf, sizeof(buf)); close(fd); }", 0 },
+	{ ut_op_write, "if ((fd = openat($D, $A, O_WRONLY | $X)) >= 0) { "
+	  "write(fd, buf, 64); close(fd); }", 0 },
+	{ ut_op_truncate, "if ((fd = openat($D, $A, O_WRONLY)) >= 0) { "
+	  "ftruncate(fd, $X); close(fd); }", 0 },
+	{ ut_op_setxattr, "if ((fd = openat($D, $A, O_RDONLY | O_NOFOLLOW)) >= 0) { "
+	  "fsetxattr(fd, \"user.undertow\", \"1\", 1, 0); close(fd); }", 0 },
+	{ ut_op_mkdir, "mkdirat($D, $A, 0755);", 0 },
+	{ ut_op_rmdir, "unlinkat($D, $A, AT_REMOVEDIR);", 0 },
+	{ ut_op_unlink, "unlinkat($D, $A, 0);", 0 },
+	{ ut_op_rename, "renameat2($D, $A, $D, $B, $X);", 0 },
+	{ ut_op_link, "linkat($D, $A, $D, $B, $X);", 0 },
+	{ ut_op_symlink, "symlinkat($A, $D, $B);", 0 },
+	{ ut_op_whiteout, "mknodat($D, $A, S_IFCHR, 0);", 0 },
+	{ ut_op_getdents, "{ lseek($D, 0, SEEK_SET); readdir_fd($D, 0); }", UT_HELP_DIR },
+	{ ut_op_readdir, "if ((fd = openat($D, $A, O_RDONLY | O_DIRECTORY)) >= 0) { "
+	  "readdir_fd(fd, 0); close(fd); }", UT_HELP_DIR },
+	{ ut_op_walk, "if ((fd = openat($D, $A, O_RDONLY | O_DIRECTORY)) >= 0) { "
+	  "readdir_fd(fd, 1); close(fd); }", UT_HELP_DIR },
+	{ ut_op_rmtree, "rmtree($D, $A, 16);", UT_HELP_DIR | UT_HELP_RMTREE },
+	{ ut_op_recreate, "{ rmtree($D, $A, 16); seed($D, $L, $A); }",
+	  UT_HELP_DIR | UT_HELP_RMTREE },
+	{ ut_op_replace, "{ unlinkat($D, $A, 0); if ((fd = openat($D, $A, O_CREAT | O_EXCL | "
+	  "O_WRONLY, 0644)) >= 0) { write(fd, buf, 7); close(fd); } }", 0 },
+};
+
+const struct ut_op_c *ut_op_c_find(ut_op_fn fn)
+{
+	for (size_t i = 0; i < sizeof(op_c) / sizeof(op_c[0]); i++)
+		if (op_c[i].fn == fn)
+			return &op_c[i];
+	return NULL;
+}

@@ -1,0 +1,188 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * test_vm_repro.c - from a finding to a verified standalone reproducer, for
+ * real (suite vm_repro, make check-repro).  Debian 6.1 boots with an
+ * overlay.ko carrying a deliberate bug (tests/kmod/ovlbug/):
+ *
+ *   1. a run finds it (crash: the WARNING);
+ *   2. `run.sh --vm ... repro RESULT` reproduces and minimises it in the
+ *      guest and writes repro/<variant>.c beside the result;
+ *   3. the program builds with plain gcc, has at most REPRO_MAX_OPS lines
+ *      of ops, and reproduces the crash in at least WANT_HITS of VERIFY_K
+ *      fresh VMs (harness/repro-verify.sh);
+ *   4. on the pristine overlay.ko built from the same source, the same
+ *      program gives nothing.
+ *
+ * Timings (finding to verified reproducer) go to stderr.
+ */
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "it.h"
+
+#define BUILD_BOUND_S	300.0
+#define VERIFY_K	10
+#define REPRO_MAX_OPS	80
+#ifndef SEQ_SCENARIO
+#define SEQ_SCENARIO	"iterate-dead-dir"	/* its workers hold dirfds on dirs its mutators remove */
+#endif
+
+struct bug {
+	const char *patch;	/* tests/kmod/ovlbug/<patch> */
+	const char *scen;	/* a scenario that finds it */
+	const char *run_time;	/* -t of the finding run */
+	int want_hits;		/* of VERIFY_K fresh VMs */
+	const char *warn;	/* the bug's WARN text */
+};
+
+/* tests/kmod/ovlbug/build.sh [PATCH]: the overlay.ko's path (NULL: failed, output in *p). */
+static char *build_ko(const char *patch, struct proc_out *p)
+{
+	char *path = patch ? it_fmt("tests/kmod/ovlbug/%s", patch) : NULL;
+	char *argv[] = { "tests/kmod/ovlbug/build.sh", path, NULL };
+	struct run_opts o = { .timeout_s = BUILD_BOUND_S, .exec_argv = true };
+	char *ko;
+
+	*p = run_undertow_ex(argv, &o);
+	free(path);
+	if (p->exit_code != 0)
+		return NULL;
+	ko = it_fmt("%.*s", (int)strcspn(p->out, "\n"), p->out);
+	if (!strstr(ko, ".ko") || !it_exists(ko)) {
+		free(ko);
+		return NULL;
+	}
+	return ko;
+}
+
+static struct proc_out vm(char **argv, double timeout_s)
+{
+	struct run_opts o = { .timeout_s = timeout_s, .exec_argv = true };
+
+	return run_undertow_ex(argv, &o);
+}
+
+/* The variant's result file of the newest run in @res. */
+static char *result_of(const char *res, const char *scen)
+{
+	char why[512], *dir = it_latest_run(res, why, sizeof(why)), *f;
+
+	ck_assert_msg(dir, "%s", why);
+	f = it_fmt("%s/%s.json", dir, scen);
+	ck_assert_msg(it_exists(f), "no %s", f);
+	free(dir);
+	return f;
+}
+
+static int count_str(const char *s, const char *what)
+{
+	int n = 0;
+
+	for (; (s = strstr(s, what)); s++)
+		n++;
+	return n;
+}
+
+static void prove(const struct bug *b)
+{
+	char *runsh = realpath("run.sh", NULL), *res = it_mkdtemp("vmrepro"), *ko, *pristine;
+	char *result, *c_file, *c_text, *prog;
+	struct proc_out p;
+	double t0;
+	int hits = -1;
+
+	ko = build_ko(b->patch, &p);
+	ck_assert_msg(ko, "build %s: %s\n%s%s", b->patch, proc_desc(&p), p.out, p.err);
+	proc_out_free(&p);
+	pristine = build_ko(NULL, &p);
+	ck_assert_msg(pristine, "pristine build: %s\n%s%s", proc_desc(&p), p.out, p.err);
+	proc_out_free(&p);
+
+	/* 1. The finding. */
+	{
+		char *argv[] = { runsh, "--vm", "--overlay-ko", ko, "--results", res, "-t",
+				 (char *)b->run_time, (char *)b->scen, NULL };
+
+		p = vm(argv, 600);
+	}
+	ck_assert_msg(p.exit_code == 1 && strstr(p.out, "# CRASH"), "no crash found: %s\n%s",
+		      proc_desc(&p), p.out);
+	proc_out_free(&p);
+	result = result_of(res, b->scen);
+
+	/* 2 and 3. Reproduce, minimise, emit, verify. */
+	t0 = it_now();
+	{
+		char k[16];
+		char *argv[] = { runsh, "--vm", "--overlay-ko", ko, "--verify", k, "--verify-time",
+				 "10", "repro", "--budget", "300", result, NULL };
+
+		snprintf(k, sizeof(k), "%d", VERIFY_K);
+		p = vm(argv, 3000);
+	}
+	{
+		char *copy = strdup(result);
+
+		c_file = it_fmt("%s/repro/%s.c", dirname(copy), b->scen);
+		free(copy);
+	}
+	ck_assert_msg(p.exit_code == 0, "repro: %s\n%s", proc_desc(&p), p.out);
+	ck_assert_msg(sscanf(strstr(p.out, "reproduced in ") ? strstr(p.out, "reproduced in ") :
+			     "", "reproduced in %d of", &hits) == 1, "no tally:\n%s", p.out);
+	fprintf(stderr, "test_vm_repro: %s: finding to verified reproducer %.0f s, "
+		"reproduced in %d of %d fresh VMs\n", b->patch, it_now() - t0, hits, VERIFY_K);
+	ck_assert_msg(hits >= b->want_hits, "reproduced in %d of %d, want >= %d:\n%s", hits,
+		      VERIFY_K, b->want_hits, p.out);
+	proc_out_free(&p);
+	c_text = it_read_file(c_file, NULL);
+	ck_assert_msg(c_text, "no %s", c_file);
+	fprintf(stderr, "test_vm_repro: %s: %d lines of ops, %d lines in all\n", b->patch,
+		count_str(c_text, "/* op */"), count_str(c_text, "\n"));
+	ck_assert_int_le(count_str(c_text, "/* op */"), REPRO_MAX_OPS);
+	ck_assert_int_gt(count_str(c_text, "/* op */"), 0);
+
+	/* 4. Pristine: the same program, nothing. */
+	prog = it_fmt("%s/prog", res);
+	{
+		char *cc = it_fmt("gcc -O2 -static -o %s %s", prog, c_file);
+
+		ck_assert_int_eq(system(cc), 0);
+		free(cc);
+	}
+	{
+		char *argv[] = { "harness/vm.sh", "--overlay-ko", pristine, "--exec", prog,
+				 "--exec-time", "10", NULL };
+
+		p = vm(argv, 600);
+	}
+	ck_assert_msg(p.exit_code == 0 && strstr(p.out, "ok 1 "), "pristine: %s\n%s",
+		      proc_desc(&p), p.out);
+	ck_assert_msg(!strstr(p.out, b->warn), "pristine printed the bug:\n%s", p.out);
+	proc_out_free(&p);
+	free(c_text), free(c_file), free(prog), free(result), free(ko), free(pristine);
+	free(runsh), free(res);
+}
+
+START_TEST(test_repro_seq)
+{
+	static const struct bug seq = {
+		.patch = "seq.patch", .scen = SEQ_SCENARIO, .run_time = "3", .want_hits = 8,
+		.warn = "undertow-ovlbug: lookup in a directory removed underneath",
+	};
+
+	prove(&seq);
+}
+END_TEST
+
+Suite *vm_repro_suite(void)
+{
+	Suite *s = suite_create("vm_repro");
+	TCase *tc = tcase_create("vm_repro");
+
+	tcase_set_timeout(tc, 3600);
+	tcase_add_test(tc, test_repro_seq);
+	suite_add_tcase(s, tc);
+	return s;
+}

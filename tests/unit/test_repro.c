@@ -1,0 +1,132 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * test_repro.c - scripts (the ops each process issued) parse and print back
+ * the same, bad steps are refused, and the C program a script becomes
+ * compiles with plain gcc and runs on a real overlay without leaving a mount.
+ */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+
+#include "registry.h"
+#include "repro.h"
+#include "scratch.h"
+#include "suites.h"
+
+#define SCEN "lower-dir-rename"
+#define SCRIPT "w0 openat_held f1 @held0\nw0 fstatat_held sub/g @held3\nw0 getdents_held @held1\n" \
+	       "w0 readdir a\nm0 rename a x\nm0 rename x a\nm0 rename_exchange b c\n"
+
+static const struct ut_scenario *scen(void)
+{
+	const struct ut_scenario *sc = ut_find(SCEN);
+
+	ck_assert_msg(sc, "no scenario %s", SCEN);
+	return sc;
+}
+
+START_TEST(test_script_roundtrip)
+{
+	struct ut_script s = { 0 }, c = { 0 };
+	char why[256], *text;
+
+	ck_assert_msg(!ut_script_parse(&s, scen(), "# a comment\n" SCRIPT, why, sizeof(why)),
+		      "%s", why);
+	ck_assert_int_eq(ut_script_steps(&s), 7);
+	ck_assert_int_eq(ut_script_count(&s, 0), 1);
+	ck_assert_int_eq(ut_script_count(&s, 1), 1);
+	text = ut_script_format(&s, scen());
+	ck_assert_str_eq(text, SCRIPT);
+	/* Names are the scenario's own strings, which the supervisor can read. */
+	ck_assert_ptr_eq(s.p[1].steps[0].a, scen()->mutators[0].names[0]);
+	ut_script_copy(&c, &s);
+	ck_assert_int_eq(ut_script_steps(&c), 7);
+	/* A trace line with its recorded return is a step too. */
+	ck_assert_int_eq(ut_script_add(&c, scen(), 0, 2, "openat_held nope @held1 = ENOENT",
+				       why, sizeof(why)), 0);
+	ck_assert_int_eq(ut_script_count(&c, 0), 3);
+	free(text);
+	ut_script_free(&s);
+	ut_script_free(&c);
+}
+END_TEST
+
+START_TEST(test_script_bad)
+{
+	static const char *const bad[][2] = {
+		{ "w0 no_such_op a\n", "no worker op 'no_such_op'" },
+		{ "w0 fstatat zzz\n", "'zzz' is not a name" },
+		{ "w0 openat_held f1 @held9\n", "holds no dirfd @held9" },
+		{ "w0 fstatat a @held0\n", "holds no dirfd" },
+		{ "x0 fstatat a\n", "does not start with w<N> or m<N>" },
+		{ "m0 fstatat a\n", "no mutator op 'fstatat'" },
+		{ "# nothing\n", "no steps" },
+	};
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		struct ut_script s = { 0 };
+		char why[256] = "";
+
+		ck_assert_int_eq(ut_script_parse(&s, scen(), bad[i][0], why, sizeof(why)), -1);
+		ck_assert_msg(strstr(why, bad[i][1]), "'%s': %s", bad[i][0], why);
+		ut_script_free(&s);
+	}
+}
+END_TEST
+
+static int sh(const char *cmd)
+{
+	int st = system(cmd);
+
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+/* The emitted program builds warning-free and runs its ops on a real overlay. */
+START_TEST(test_emit_runs)
+{
+	struct ut_script s = { 0 };
+	struct ut_emit em = { .sc = scen(), .script = &s, .nlower = 1,
+			      .about = " * test program\n" };
+	char why[256], cmd[1024], *c;
+	FILE *f;
+
+	ck_assert(!ut_script_parse(&s, scen(), SCRIPT, why, sizeof(why)));
+	c = ut_repro_emit_c(&em, why, sizeof(why));
+	ck_assert_msg(c, "%s", why);
+	ck_assert_int_eq(ut_repro_op_lines(c), 7);
+	ck_assert_ptr_nonnull(strstr(c, "renameat2(L[0], \"a\", L[0], \"x\", 0);"));
+	ck_assert_ptr_nonnull(strstr(c, "openat(h[0], \"f1\", O_RDONLY | 0)"));
+	f = fopen(scratch_at("repro.c"), "w");
+	ck_assert(f && fputs(c, f) >= 0 && !fclose(f));
+	snprintf(cmd, sizeof(cmd), "gcc -O2 -Wall -Werror -o %s %s 2>&1", scratch_at("repro"),
+		 scratch_at("repro.c"));
+	ck_assert_msg(!sh(cmd), "%s does not build:\n%s", scratch_at("repro.c"), c);
+	/* One second of ops; its mounts live in its own namespace. */
+	snprintf(cmd, sizeof(cmd), "timeout 20 %s 1 %s && ! grep -q ' %s' /proc/self/mountinfo",
+		 scratch_at("repro"), scratch_at("layers"), scratch_base);
+	ck_assert_msg(!sh(cmd), "%s failed or left a mount", cmd);
+	free(c);
+	ut_script_free(&s);
+}
+END_TEST
+
+static void setup(void)
+{
+	scratch_setup("repro");
+}
+
+Suite *repro_suite(void)
+{
+	Suite *s = suite_create("repro");
+	TCase *tc = tcase_create("repro");
+
+	tcase_add_checked_fixture(tc, setup, scratch_teardown);
+	tcase_add_test(tc, test_script_roundtrip);
+	tcase_add_test(tc, test_script_bad);
+	tcase_add_test(tc, test_emit_runs);
+	tcase_set_timeout(tc, 60);
+	suite_add_tcase(s, tc);
+	return s;
+}
