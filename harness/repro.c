@@ -73,14 +73,20 @@ static bool attempt(struct repro *R)
 	return hit;
 }
 
-/* A candidate reproduces if one of @tries runs gives the finding. */
+/*
+ * A candidate reproduces when most of @tries runs give the finding: a cut
+ * that only sometimes reproduces would leave a program that only
+ * sometimes does (a 2-op program that hit 1 run in 2 taught us that).
+ */
 static bool reproduces(struct repro *R, int tries)
 {
+	int need = tries / 2 + 1, hits = 0;
+
 	R->checks++;
-	for (int i = 0; i < tries && !out_of_time(R); i++)
-		if (attempt(R))
-			return true;
-	return false;
+	for (int i = 0; i < tries && hits < need && i - hits <= tries - need &&
+	     !out_of_time(R); i++)
+		hits += attempt(R);
+	return hits >= need;
 }
 
 /* Halve a count while the finding stays; @min the least it may be. */
