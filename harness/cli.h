@@ -29,7 +29,7 @@ struct ut_opts {
 	double hang_timeout;
 	const char *results;
 	const char *replay;	/* RESULT_JSON for replay and repro */
-	int tries;		/* repro: runs to reproduce the finding, 0 = 5 */
+	int tries;		/* repro: runs to reproduce the finding, 0 = 10 */
 	double budget_s;	/* repro: time for minimising, 0 = 600 s */
 	bool sysrq;		/* sysrq-w on a hang */
 	bool coverage;		/* --coverage: overlayfs functions reached */

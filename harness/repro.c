@@ -301,7 +301,7 @@ static void reduce_mix(struct repro *R)
 int ut_repro_main(const struct ut_opts *o, const struct ut_variant *v, const char *result,
 		  int argc, char **argv)
 {
-	struct repro R = { .v = v, .tries = o->tries > 0 ? o->tries : 5, .t0 = ut_now(),
+	struct repro R = { .v = v, .tries = o->tries > 0 ? o->tries : 10, .t0 = ut_now(),
 			   .budget_s = o->budget_s > 0 ? o->budget_s : 600,
 			   .stream = o->stream && !strcmp(o->stream, "-") ? 1 : -1 };
 	struct ut_script s = { 0 };
