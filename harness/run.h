@@ -9,6 +9,7 @@
 
 #include "failinj.h"
 #include "matrix.h"
+#include "race.h"
 #include "results.h"
 #include "scenario.h"
 
@@ -25,6 +26,7 @@ struct ut_run_cfg {
 	bool coverage;			/* function coverage per scenario */
 	bool unprivileged;		/* in a user namespace: userxattr, no loop devices */
 	struct ut_fail_cfg fail;	/* --fail, mask 0 = off */
+	const struct ut_race_cfg *race;	/* --race, NULL = the weighted op mix */
 };
 
 /* Set by the SIGINT/SIGTERM handler: the scenario stops within a bound. */

@@ -13,6 +13,7 @@
 #include <sys/wait.h>
 
 #include "engine.h"
+#include "opstep.h"
 
 double ut_now(void)
 {
@@ -80,29 +81,12 @@ static void op_loop(struct ut_shared *sh, struct ut_proc *p, struct ut_ctx *c)
 	if (!total)
 		return;
 	while (!sh->stop) {
-		uint64_t seq = p->seq;
-		struct ut_trace *te = &p->ring[seq % UT_RING];
 		uint32_t r = ut_rng_below(&c->rng, total);
-		int k = 0, ret, b;
+		int k = 0;
 
 		while (cum[k] <= r)
 			k++;
-		te->op = k;
-		te->held = -1;
-		te->a = te->b = NULL;
-		te->ret = UT_PENDING;
-		c->te = te;
-		c->reached = -1;
-		ret = ops[k].fn(c, &ops[k]);
-		te->ret = ret;
-		b = ut_bucket_of(ret);
-		p->hist[k][b]++;
-		p->reached[k] += ut_op_effective(c, &ops[k], ret);
-		if (__builtin_expect(b == UT_BUCKET_OTHER, 0))
-			p->other[k] = ret;	/* not an errno we know: keep the value */
-		if (__builtin_expect(seq < UT_RING, 0))
-			p->first[seq] = *te;
-		__atomic_store_n(&p->seq, seq + 1, __ATOMIC_RELEASE);
+		ut_op_step(p, c, k);
 	}
 }
 
@@ -159,7 +143,10 @@ static void child_main(struct ut_engine *e, int i, int barrier_r, pid_t parent)
 		;
 	close(barrier_r);
 	p->state = UT_P_RUN;
-	op_loop(e->sh, p, &c);
+	if (e->loop)
+		e->loop(e, p, &c);
+	else
+		op_loop(e->sh, p, &c);
 	p->state = UT_P_DONE;
 	_exit(0);
 }
@@ -187,8 +174,9 @@ static int setup_failure(const struct ut_engine *e)
 int ut_engine_map(struct ut_engine *e, int n)
 {
 	size_t procs = sizeof(*e->sh) + (size_t)n * sizeof(struct ut_proc);
+	size_t x = (procs + (size_t)n * sizeof(struct ut_exit) + 63) & ~(size_t)63;
 
-	e->shsize = procs + (size_t)n * sizeof(struct ut_exit);
+	e->shsize = x + e->xsize;
 	e->sh = mmap(NULL, e->shsize, PROT_READ | PROT_WRITE,
 		     MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (e->sh == MAP_FAILED) {
@@ -198,6 +186,7 @@ int ut_engine_map(struct ut_engine *e, int n)
 	}
 	e->ex = (struct ut_exit *)((char *)e->sh + procs);
 	e->sh->nproc = n;
+	e->sh->x = e->xsize ? (char *)e->sh + x : NULL;
 	return 0;
 }
 

@@ -37,6 +37,7 @@ struct ut_proc {
 struct ut_shared {
 	volatile int stop;
 	int nproc;
+	void *x;			/* the loop's own shared memory (ut_engine.xsize) */
 	struct ut_proc proc[];
 };
 
@@ -58,6 +59,13 @@ struct ut_engine {
 	int barrier_w;			/* closing it releases the barrier */
 	struct ut_exit *ex;		/* per process, in the same mapping */
 	bool borrowed;			/* the mapping is the caller's */
+	/*
+	 * Instead of the weighted op mix, each process may run @loop (--race:
+	 * race.c), with @xsize bytes of shared memory of its own at sh->x,
+	 * zeroed, mapped with the rest (set both before ut_engine_map()).
+	 */
+	void (*loop)(struct ut_engine *e, struct ut_proc *p, struct ut_ctx *c);
+	size_t xsize;
 };
 
 /* Did this call of @op reach its path?  (scenario.h: effective) */

@@ -31,19 +31,27 @@ static inline int ut_dirfd(struct ut_ctx *c, const struct ut_op *op)
 
 		if (!c->nheld)
 			return c->fd[UT_AT_MERGED];
-		h = ut_rng_below(&c->rng, c->nheld);
+		if (__builtin_expect(c->pin_held > 0 && c->pin_held <= c->nheld, 0))
+			h = c->pin_held - 1;
+		else
+			h = ut_rng_below(&c->rng, c->nheld);
 		c->te->held = h;
 		return c->held[h];
 	}
 	return c->fd[op->at];
 }
 
-/* A random name from the op's pool, recorded in the trace ring. */
+/* A random (or --race's pinned) name from the op's pool, recorded in the trace ring. */
 static inline const char *ut_pick(struct ut_ctx *c, const struct ut_op *op)
 {
 	const char *const *pool = op->names ? op->names : c->sc->names;
 	uint32_t n = c->npool[op - c->ops];
-	const char *s = n ? pool[ut_rng_below(&c->rng, n)] : ".";
+	const char *s;
+
+	if (__builtin_expect(c->pin && *c->pin, 0))
+		s = *c->pin++;
+	else
+		s = n ? pool[ut_rng_below(&c->rng, n)] : ".";
 
 	if (!c->te->a)
 		c->te->a = s;

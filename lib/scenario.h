@@ -126,6 +126,13 @@ struct ut_ctx {
 	const char *merged_path;
 	const char *layer_path[UT_AT_NR];
 	int reached;			/* -1: judge by the return; else set by the op */
+	/*
+	 * --race (race.c) decides what the next op touches: ut_pick() takes
+	 * its names from @pin until the NULL there, ut_dirfd() takes held
+	 * dirfd @pin_held - 1.  NULL and 0 (pick at random) otherwise.
+	 */
+	const char *const *pin;
+	int pin_held;
 };
 
 /* The op says whether it reached its path, whatever it returns. */

@@ -26,5 +26,6 @@ Suite *merge_suite(void);
 Suite *coverage_suite(void);
 Suite *diff_cov_suite(void);
 Suite *kreport_suite(void);
+Suite *race_suite(void);
 
 #endif
