@@ -12,6 +12,7 @@
 #include "layers.h"
 #include "optsets.h"
 #include "pathcheck.h"
+#include "race.h"
 
 #define MAX_PROCS	256
 #define MAX_TIME	86400.0
@@ -54,6 +55,8 @@ void ut_usage(FILE *f)
 	      "                           (kprobe events + hist triggers; skip with the reason)\n"
 	      "      --fail slab|page|all[:PERCENT]  fail that share (default 10) of the workers'\n"
 	      "                           and mutators' allocations (kernel fault injection)\n"
+	      "      --race W:M           one scenario's worker op W against its mutator op M:\n"
+	      "                           one process each, start offsets swept, hit rates\n"
 	      "diff and report (RUN: a run directory, or a results directory's latest):\n"
 	      "  -O, --output FILE        diff: the JSON (default RUN_B/diff-<run id of A>.json)\n"
 	      "                           report: the HTML page (default RUN/report.html)\n"
@@ -142,6 +145,7 @@ static const struct option longopts[] = {
 	{ "stream", required_argument, NULL, 'T' },
 	{ "tries", required_argument, NULL, 300 },
 	{ "budget", required_argument, NULL, 301 },
+	{ "race", required_argument, NULL, 'X' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -258,6 +262,9 @@ static int parse_opt(int c, const char *arg, struct ut_opts *o, char *err, size_
 		return add_backends(o, arg, err, sz);
 	case 'o':
 		return add_optset(o, arg, err, sz);
+	case 'X':
+		o->race = arg;
+		return ut_race_syntax(arg, err, sz);
 	case 'T':
 		o->stream = arg;
 		return ut_check_stream(arg, err, sz) ? -1 : 0;

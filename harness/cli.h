@@ -41,6 +41,7 @@ struct ut_opts {
 	const char *matrix;	/* "quick", "full" or NULL */
 	int shard_k, shard_n;	/* --shard K/N, 0/0 = all */
 	const char *stream;	/* --stream PATH|-: frame results files there */
+	const char *race;	/* --race W:M: one worker op against one mutator op */
 	char **sel;		/* scenario names or tags; merge: the run directories */
 	int nsel;
 	const char *runs[2];	/* diff, report: run directories */

@@ -27,6 +27,7 @@
 #include "merge.h"
 #include "optsets.h"
 #include "pathcheck.h"
+#include "race.h"
 #include "userns.h"
 #include "ktap.h"
 #include "registry.h"
@@ -119,6 +120,26 @@ static void install_signals(void)
 static int variants_for(const struct ut_opts *o, const struct ut_scenario *const *sc, int nsc,
 			struct ut_variant *out, int max, char *err, size_t sz);
 
+/* --race: one scenario, one worker and one mutator, ops it has.  0 or -1 with @err. */
+static int race_check(const struct ut_opts *o, const struct ut_scenario *const *sc, int nsc,
+		      char *err, size_t sz)
+{
+	struct ut_race_cfg cfg;
+
+	if (o->cmd != UT_CMD_RUN && o->cmd != UT_CMD_REPLAY)
+		snprintf(err, sz, "--race is a run option");
+	else if (o->matrix)
+		snprintf(err, sz, "--race races one scenario: drop --matrix");
+	else if (nsc != 1)
+		snprintf(err, sz, "--race races one scenario, not %d (a tag or several names)", nsc);
+	else if (o->cmd == UT_CMD_RUN && ((o->workers > 0 && o->workers != 1) ||
+					  (o->mutators >= 0 && o->mutators != 1)))
+		snprintf(err, sz, "--race runs one worker and one mutator: drop -w/-m");
+	else
+		return ut_race_resolve(sc[0], o->race, &cfg, err, sz);
+	return -1;
+}
+
 /* A results file is input like a command line: the same checks apply. */
 static void check_recorded(const char *file, const struct ut_result *rec)
 {
@@ -146,7 +167,7 @@ static void recorded_variant(struct ut_opts *o, struct ut_variant *v)
 {
 	const struct ut_scenario *sc;
 	struct ut_result rec;
-	char why[512];
+	char why[512], msg[PATH_MAX + 600];
 
 	if (ut_result_load(o->replay, &rec, why, sizeof(why)))
 		die_usage(why);
@@ -163,6 +184,11 @@ static void recorded_variant(struct ut_opts *o, struct ut_variant *v)
 	o->backends[0] = rec.backend_spec;
 	o->optsets[0] = rec.optset;
 	o->nbackends = o->noptsets = 1;
+	o->race = rec.race[0] ? rec.race : NULL;	/* the file's, like every setting */
+	if (o->race && race_check(o, &sc, 1, why, sizeof(why))) {
+		snprintf(msg, sizeof(msg), "%s: %s", o->replay, why);
+		die_usage(msg);
+	}
 	if (variants_for(o, &sc, 1, v, 1, why, sizeof(why)) != 1)
 		die_usage(why);
 	if (!o->time_s || o->cmd == UT_CMD_REPLAY)
@@ -268,7 +294,7 @@ int main(int argc, char **argv)
 		ut_usage(stdout);
 		return UT_EXIT_PASS;
 	case UT_CMD_LIST:
-		if (!o.nsel && !o.matrix && !o.nbackends && !o.noptsets && !o.shard_n)
+		if (!o.nsel && !o.matrix && !o.nbackends && !o.noptsets && !o.shard_n && !o.race)
 			return cmd_list();
 		break;
 	case UT_CMD_REPLAY:
@@ -285,7 +311,7 @@ int main(int argc, char **argv)
 		break;
 	}
 	n = ut_select(o.sel, o.nsel, sel, MAX_SEL, err, sizeof(err));
-	if (n < 0)
+	if (n < 0 || (o.race && race_check(&o, sel, n, err, sizeof(err))))
 		die_usage(err);
 	n = variants_for(&o, sel, n, vars, UT_MAX_VARIANTS, err, sizeof(err));
 	if (n <= 0)

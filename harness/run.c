@@ -235,9 +235,16 @@ int ut_run_list(const struct ut_opts *o, const struct ut_variant *sel, int nsel,
 	};
 	json_t *rows = json_array();
 	char why[256], fail_why[256];
+	struct ut_race_cfg race;
 	long hung_old;
 	bool fail_ok;
 	int err;
+
+	/* main() checked it: one scenario, one worker, one mutator. */
+	if (o->race && nsel && !ut_race_resolve(sel[0].sc, o->race, &race, why, sizeof(why))) {
+		cfg.race = &race;
+		cfg.workers = cfg.mutators = 1;
+	}
 
 	err = ut_out_open(&st, argc, argv, o->seed);
 	if (err) {

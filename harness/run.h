@@ -9,6 +9,7 @@
 
 #include "failinj.h"
 #include "matrix.h"
+#include "race.h"
 #include "results.h"
 #include "scenario.h"
 
@@ -27,6 +28,7 @@ struct ut_run_cfg {
 	struct ut_fail_cfg fail;	/* --fail, mask 0 = off */
 	const struct ut_script *script;	/* --script / repro: fixed op sequences */
 	uint32_t off[2];		/* repro: ops left out, per role (bit = op index) */
+	const struct ut_race_cfg *race;	/* --race, NULL = the weighted op mix */
 };
 
 /* Set by the SIGINT/SIGTERM handler: the scenario stops within a bound. */

@@ -109,6 +109,51 @@ static void log_kmsg(struct run_state *st, const struct ut_result *r)
 	fflush(st->kmsg_log);
 }
 
+static double num(json_t *o, const char *key)
+{
+	return json_number_value(json_object_get(o, key));
+}
+
+/* --race: the calibration, each bucket's hit rate and the best, as # lines. */
+static void race_lines(struct run_state *st, const char *vname, json_t *race)
+{
+	json_t *cal = json_object_get(race, "calibration"), *best = json_object_get(race, "best");
+	json_t *b;
+	size_t i;
+
+	/* A variant that never started its processes has nothing to tell. */
+	if (!race || !strcmp(json_string_value(json_object_get(race, "phase")) ?: "", "setup"))
+		return;
+	if (!json_object_get(cal, "worker_median_ns")) {
+		ut_out_line(st, "# %s: race %s:%s: calibration cut short after %.0f iterations "
+			    "(worker mean %.0f ns, mutator mean %.0f ns): no sweep\n", vname,
+			    json_string_value(json_object_get(race, "worker_op")),
+			    json_string_value(json_object_get(race, "mutator_op")),
+			    num(cal, "iterations"), num(cal, "worker_ns"), num(cal, "mutator_ns"));
+		return;
+	}
+	ut_out_line(st, "# %s: race %s:%s: %.0f calibration iterations: worker %.0f ns (mean %.0f, "
+		    "sd %.0f), mutator %.0f ns (mean %.0f, sd %.0f), barrier skew %.0f ns "
+		    "(mean %.0f, sd %.0f) [medians]; names %s\n", vname,
+		    json_string_value(json_object_get(race, "worker_op")),
+		    json_string_value(json_object_get(race, "mutator_op")), num(cal, "iterations"),
+		    num(cal, "worker_median_ns"), num(cal, "worker_ns"), num(cal, "worker_spread_ns"),
+		    num(cal, "mutator_median_ns"), num(cal, "mutator_ns"),
+		    num(cal, "mutator_spread_ns"), num(cal, "skew_median_ns"), num(cal, "skew_ns"),
+		    num(cal, "skew_spread_ns"),
+		    json_string_value(json_object_get(json_object_get(race, "pairing"), "rule")));
+	json_array_foreach(json_object_get(race, "buckets"), i, b) {
+		double it = num(b, "iterations"), hits = num(b, "hits");
+
+		ut_out_line(st, "# %s: race offset %+.0f ns: %.0f hits in %.0f iterations (%.2f %%), "
+			    "%.0f on time\n", vname, num(b, "offset_ns"), hits, it,
+			    it ? 100 * hits / it : 0.0, num(b, "on_time"));
+	}
+	if (json_is_object(best))
+		ut_out_line(st, "# %s: race best offset %+.0f ns, hit rate %.4f\n", vname,
+			    num(best, "offset_ns"), num(best, "rate"));
+}
+
 void ut_out_record(struct run_state *st, int idx, const char *vname, struct ut_result *r)
 {
 	char path[PATH_MAX + 256], line[512], top[256];
@@ -133,6 +178,7 @@ void ut_out_record(struct run_state *st, int idx, const char *vname, struct ut_r
 	ut_top_returns(r->muts, r->nmuts, 4, top, sizeof(top));
 	if (r->nmuts)
 		ut_out_line(st, "# %s: mutators %s\n", vname, top[0] ? top : "-");
+	race_lines(st, vname, json_object_get(r->extra, "race"));
 	for (int i = 0; i < r->findings.n; i++) {
 		const struct ut_finding *f = &r->findings.v[i];
 		const char *nl = strchr(f->detail, '\n');

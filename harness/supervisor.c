@@ -18,6 +18,7 @@
 #include <sys/prctl.h>
 #include <sys/wait.h>
 
+#include "race_res.h"
 #include "reap.h"
 #include "runctl.h"
 #include "trace.h"
@@ -47,7 +48,7 @@ static void fill_settings(struct sup *S)
 	const struct ut_run_cfg *c = S->cfg;
 	const struct ut_variant *v = S->v;
 	struct ut_result *r = S->r;
-	char fail[48] = "", name[32];
+	char fail[48] = "", name[32], race[160] = "";
 
 	snprintf(r->name, sizeof(r->name), "%s", v->sc->name);
 	snprintf(r->variant, sizeof(r->variant), "%s", v->label);
@@ -63,15 +64,22 @@ static void fill_settings(struct sup *S)
 		ut_fail_name(&c->fail, name, sizeof(name));
 		snprintf(fail, sizeof(fail), "--fail %s ", name);
 	}
+	if (c->race) {	/* the replay races too */
+		snprintf(r->race, sizeof(r->race), "%s:%s", v->sc->workers[c->race->wop].name,
+			 v->sc->mutators[c->race->mop].name);
+		snprintf(race, sizeof(race), "--race '%s' ", r->race);
+	}
 	snprintf(r->replay, sizeof(r->replay),
-		 "%s run -s %llu -t %g -w %d -m %d --hang-timeout %g -b '%s' -o '%s' %s%s", c->self,
-		 (unsigned long long)c->seed, S->runtime, c->workers, r->mutators,
-		 c->hang_timeout, r->backend_spec, r->optset, fail, v->sc->name);
+		 "%s run -s %llu -t %g -w %d -m %d --hang-timeout %g -b '%s' -o '%s' %s%s%s",
+		 c->self, (unsigned long long)c->seed, S->runtime, c->workers, r->mutators,
+		 c->hang_timeout, r->backend_spec, r->optset, fail, race, v->sc->name);
 }
 
 /* Shared memory for the runner's step and its processes' slots. */
 static int map_shared(struct sup *S)
 {
+	int err;
+
 	S->ctl = mmap(NULL, sizeof(*S->ctl), PROT_READ | PROT_WRITE,
 		      MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (S->ctl == MAP_FAILED) {
@@ -85,7 +93,14 @@ static int map_shared(struct sup *S)
 	S->e.script = S->cfg->script;
 	memcpy(S->e.off, S->cfg->off, sizeof(S->e.off));
 	S->e.barrier_w = -1;
-	return ut_engine_map(&S->e, S->e.nworkers + S->e.nmutators);
+	if (S->cfg->race) {	/* one worker against one mutator: race.c */
+		S->e.loop = ut_race_loop;
+		S->e.xsize = sizeof(struct ut_race_shm);
+	}
+	err = ut_engine_map(&S->e, S->e.nworkers + S->e.nmutators);
+	if (!err && S->cfg->race)
+		ut_race_shm_init(S->e.sh->x, S->cfg->race, S->runtime, S->cfg->hang_timeout);
+	return err;
 }
 
 static void runner_child(struct sup *S, int pfd[2], pid_t parent)
@@ -315,6 +330,8 @@ void ut_run_variant(const struct ut_variant *v, const struct ut_run_cfg *cfg,
 			     "kmsg", S.c.kmsg);
 	json_object_update(r->extra, S.c.keys);	/* coverage */
 	add_script(&S);
+	if (S.e.sh && S.e.sh->x)	/* --race: from its shared memory, like the histograms */
+		json_object_set_new(r->extra, "race", ut_race_json(S.e.sh->x));
 	json_decref(S.c.keys);
 	json_object_set_new(r->extra, "runner", json_pack("{s:i, s:s, s:b}", "pid",
 			    (int)S.fate.pid, "last_step", S.fate.step ? S.fate.step : "none",

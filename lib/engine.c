@@ -13,6 +13,7 @@
 #include <sys/wait.h>
 
 #include "engine.h"
+#include "opstep.h"
 
 double ut_now(void)
 {
@@ -66,32 +67,6 @@ static uint32_t pool_size(const char *const *pool)
 }
 
 
-/* One op, recorded: trace ring, histogram, effective count, heartbeat. */
-static inline void run_op(struct ut_proc *p, struct ut_ctx *c, int k)
-{
-	const struct ut_op *ops = c->ops;
-	uint64_t seq = p->seq;
-	struct ut_trace *te = &p->ring[seq % UT_RING];
-	int ret, b;
-
-	te->op = k;
-	te->held = -1;
-	te->a = te->b = NULL;
-	te->ret = UT_PENDING;
-	c->te = te;
-	c->reached = -1;
-	ret = ops[k].fn(c, &ops[k]);
-	te->ret = ret;
-	b = ut_bucket_of(ret);
-	p->hist[k][b]++;
-	p->reached[k] += ut_op_effective(c, &ops[k], ret);
-	if (__builtin_expect(b == UT_BUCKET_OTHER, 0))
-		p->other[k] = ret;	/* not an errno we know: keep the value */
-	if (__builtin_expect(seq < UT_RING, 0))
-		p->first[seq] = *te;
-	__atomic_store_n(&p->seq, seq + 1, __ATOMIC_RELEASE);
-}
-
 /* The hot loop: one compare to stop, no locks, no syscalls of its own. */
 static void op_loop(struct ut_shared *sh, struct ut_proc *p, struct ut_ctx *c, uint32_t off)
 {
@@ -111,7 +86,7 @@ static void op_loop(struct ut_shared *sh, struct ut_proc *p, struct ut_ctx *c, u
 
 		while (cum[k] <= r)
 			k++;
-		run_op(p, c, k);
+		ut_op_step(p, c, k);
 	}
 }
 
@@ -121,10 +96,15 @@ static void script_loop(struct ut_shared *sh, struct ut_proc *p, struct ut_ctx *
 {
 	while (!sh->stop)
 		for (int i = 0; i < sp->n && !sh->stop; i++) {
-			c->forced = &sp->steps[i];
-			run_op(p, c, sp->steps[i].op);
+			const struct ut_sstep *st = &sp->steps[i];
+			const char *names[3] = { st->a, st->a ? st->b : NULL, NULL };
+
+			c->pin = names;		/* what the step touches, as --race pins it */
+			c->pin_held = st->held + 1;
+			ut_op_step(p, c, st->op);
 		}
-	c->forced = NULL;
+	c->pin = NULL;
+	c->pin_held = 0;
 }
 
 static int child_setup(struct ut_engine *e, struct ut_proc *p, struct ut_ctx *c)
@@ -183,7 +163,9 @@ static void child_main(struct ut_engine *e, int i, int barrier_r, pid_t parent)
 	p->state = UT_P_RUN;
 	if (e->script)
 		sp = ut_script_find(e->script, p->role, p->idx);
-	if (sp)
+	if (e->loop)
+		e->loop(e, p, &c);
+	else if (sp)
 		script_loop(e->sh, p, &c, sp);
 	else if (!e->script)
 		op_loop(e->sh, p, &c, e->off[p->role]);
@@ -217,8 +199,9 @@ static int setup_failure(const struct ut_engine *e)
 int ut_engine_map(struct ut_engine *e, int n)
 {
 	size_t procs = sizeof(*e->sh) + (size_t)n * sizeof(struct ut_proc);
+	size_t x = (procs + (size_t)n * sizeof(struct ut_exit) + 63) & ~(size_t)63;
 
-	e->shsize = procs + (size_t)n * sizeof(struct ut_exit);
+	e->shsize = x + e->xsize;
 	e->sh = mmap(NULL, e->shsize, PROT_READ | PROT_WRITE,
 		     MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (e->sh == MAP_FAILED) {
@@ -228,6 +211,7 @@ int ut_engine_map(struct ut_engine *e, int n)
 	}
 	e->ex = (struct ut_exit *)((char *)e->sh + procs);
 	e->sh->nproc = n;
+	e->sh->x = e->xsize ? (char *)e->sh + x : NULL;
 	return 0;
 }
 

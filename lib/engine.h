@@ -38,6 +38,7 @@ struct ut_proc {
 struct ut_shared {
 	volatile int stop;
 	int nproc;
+	void *x;			/* the loop's own shared memory (ut_engine.xsize) */
 	struct ut_proc proc[];
 };
 
@@ -61,6 +62,13 @@ struct ut_engine {
 	bool borrowed;			/* the mapping is the caller's */
 	const struct ut_script *script;	/* fixed op sequences, NULL = random mix */
 	uint32_t off[2];		/* per role: ops left out of the mix (bit = index) */
+	/*
+	 * Instead of the weighted op mix, each process may run @loop (--race:
+	 * race.c), with @xsize bytes of shared memory of its own at sh->x,
+	 * zeroed, mapped with the rest (set both before ut_engine_map()).
+	 */
+	void (*loop)(struct ut_engine *e, struct ut_proc *p, struct ut_ctx *c);
+	size_t xsize;
 };
 
 /* Did this call of @op reach its path?  (scenario.h: effective) */

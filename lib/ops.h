@@ -15,7 +15,6 @@
 #include <sys/stat.h>
 
 #include "scenario.h"
-#include "script.h"
 
 /* -errno of the last failed call when r < 0, else r (evaluated once). */
 static inline int ut_ret(long r)
@@ -30,30 +29,27 @@ static inline int ut_dirfd(struct ut_ctx *c, const struct ut_op *op)
 	if (op->at == UT_AT_HELD) {
 		int h;
 
-		if (__builtin_expect(c->forced != NULL, 0) && c->forced->held >= 0 &&
-		    c->forced->held < c->nheld) {
-			c->te->held = c->forced->held;
-			return c->held[c->forced->held];
-		}
 		if (!c->nheld)
 			return c->fd[UT_AT_MERGED];
-		h = ut_rng_below(&c->rng, c->nheld);
+		if (__builtin_expect(c->pin_held > 0 && c->pin_held <= c->nheld, 0))
+			h = c->pin_held - 1;
+		else
+			h = ut_rng_below(&c->rng, c->nheld);
 		c->te->held = h;
 		return c->held[h];
 	}
 	return c->fd[op->at];
 }
 
-/* A random name from the op's pool, recorded in the trace ring. */
+/* A random (or --race's pinned) name from the op's pool, recorded in the trace ring. */
 static inline const char *ut_pick(struct ut_ctx *c, const struct ut_op *op)
 {
 	const char *const *pool = op->names ? op->names : c->sc->names;
 	uint32_t n = c->npool[op - c->ops];
 	const char *s;
 
-	if (__builtin_expect(c->forced != NULL, 0))	/* a script's step */
-		s = !c->te->a ? (c->forced->a ? c->forced->a : ".") :
-			(c->forced->b ? c->forced->b : ".");
+	if (__builtin_expect(c->pin && *c->pin, 0))
+		s = *c->pin++;
 	else
 		s = n ? pool[ut_rng_below(&c->rng, n)] : ".";
 

@@ -37,7 +37,6 @@ enum ut_where {
 
 struct ut_ctx;
 struct ut_op;
-struct ut_sstep;
 
 /* Returns 0 (or a byte count) on success, -errno on failure. */
 typedef int (*ut_op_fn)(struct ut_ctx *c, const struct ut_op *op);
@@ -127,7 +126,13 @@ struct ut_ctx {
 	const char *merged_path;
 	const char *layer_path[UT_AT_NR];
 	int reached;			/* -1: judge by the return; else set by the op */
-	const struct ut_sstep *forced;	/* script.h: this op's dirfd and names, or NULL */
+	/*
+	 * --race (race.c) decides what the next op touches: ut_pick() takes
+	 * its names from @pin until the NULL there, ut_dirfd() takes held
+	 * dirfd @pin_held - 1.  NULL and 0 (pick at random) otherwise.
+	 */
+	const char *const *pin;
+	int pin_held;
 };
 
 /* The op says whether it reached its path, whatever it returns. */

@@ -21,7 +21,7 @@ bool ut_jcount(json_t *v, uint64_t *n)
 static const char *const want[] = {
 	[UT_J_NAME] = "a non-empty string", [UT_J_STR] = "a string",
 	[UT_J_STR_NULL] = "a string or null", [UT_J_ID] = "an integer >= 0",
-	[UT_J_COUNT] = "an integer >= 0", [UT_J_SECS] = "a number >= 0",
+	[UT_J_COUNT] = "an integer >= 0", [UT_J_SECS] = "a number >= 0", [UT_J_NUM] = "a number",
 	[UT_J_BOOL] = "true or false", [UT_J_OBJECT] = "an object", [UT_J_ARRAY] = "an array",
 };
 
@@ -44,6 +44,7 @@ static void set_default(const struct ut_jfield *f, char *p)
 		*(int *)p = -1;
 		break;
 	case UT_J_SECS:
+	case UT_J_NUM:
 		*(double *)p = 0;
 		break;
 	case UT_J_OBJECT:
@@ -78,6 +79,11 @@ static bool set_value(const struct ut_jfield *f, json_t *v, char *p)
 		return true;
 	case UT_J_SECS:
 		if (!json_is_number(v) || json_number_value(v) < 0)
+			return false;
+		*(double *)p = json_number_value(v);
+		return true;
+	case UT_J_NUM:
+		if (!json_is_number(v))
 			return false;
 		*(double *)p = json_number_value(v);
 		return true;

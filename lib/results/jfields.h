@@ -23,6 +23,7 @@ enum ut_jkind {
 	UT_J_ID,	/* integer >= 0 -> int64_t, default -1 */
 	UT_J_COUNT,	/* integer 0..INT_MAX -> int, default -1 */
 	UT_J_SECS,	/* number >= 0 -> double, default 0 */
+	UT_J_NUM,	/* any number -> double, default 0 */
 	UT_J_BOOL,	/* true/false -> int 1/0, default -1 */
 	UT_J_OBJECT,	/* object -> json_t *, default NULL */
 	UT_J_ARRAY,	/* array -> json_t *, default NULL */

@@ -32,7 +32,7 @@ static const struct ut_jfield fields[] = {
 
 /* The JSON values decoded by hand, after the table. */
 struct raw {
-	json_t *ops, *muts, *findings, *kmsg, *cov;
+	json_t *ops, *muts, *findings, *kmsg, *cov, *race;
 };
 
 static const struct ut_jfield raw_fields[] = {
@@ -41,6 +41,7 @@ static const struct ut_jfield raw_fields[] = {
 	{ "findings", UT_J_ARRAY, UT_NEED_OUTCOME, offsetof(struct raw, findings) },
 	{ "kmsg", UT_J_ARRAY, 0, offsetof(struct raw, kmsg) },
 	{ "coverage", UT_J_OBJECT, 0, offsetof(struct raw, cov) },
+	{ "race", UT_J_OBJECT, 0, offsetof(struct raw, race) },
 };
 
 bool ut_result_stem_ok(const char *stem)
@@ -192,7 +193,8 @@ static int decode(struct ut_scen_rec *s, unsigned need, char *what, size_t sz)
 	return read_hist("ops", raw.ops, &s->ops, what, sz) ||
 	       read_hist("mutations", raw.muts, &s->muts, what, sz) ||
 	       read_findings(raw.findings, s, what, sz) || read_kmsg(raw.kmsg, s, what, sz) ||
-	       ut_cov_read(raw.cov, &s->cov, what, sz) ? -1 : 0;
+	       ut_cov_read(raw.cov, &s->cov, what, sz) ||
+	       ut_race_read(raw.race, &s->race, what, sz) ? -1 : 0;
 }
 
 int ut_scen_read(const char *path, unsigned need, struct ut_scen_rec *s, char *why,
@@ -227,6 +229,7 @@ void ut_scen_free(struct ut_scen_rec *s)
 	free(s->findings);
 	free(s->kmsg);
 	ut_cov_free(&s->cov);
+	ut_race_free(&s->race);
 	json_decref(s->doc);
 	memset(s, 0, sizeof(*s));
 }

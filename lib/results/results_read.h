@@ -15,6 +15,7 @@
 #include <jansson.h>
 
 #include "coverage.h"
+#include "race_res.h"
 
 /* One return code of an op: "ESTALE" 12 times. */
 struct ut_rc_rec {
@@ -59,6 +60,7 @@ struct ut_scen_rec {
 	const char **kmsg;	/* kernel records since the marker */
 	int nkmsg;
 	struct ut_cov_rec cov;	/* "coverage": status NULL when not recorded */
+	struct ut_race_rec race;	/* "race": worker_op NULL when not a --race run */
 };
 
 /*

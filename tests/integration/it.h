@@ -184,6 +184,7 @@ Suite *vm_cov_suite(void);
 Suite *failinj_suite(void);
 Suite *watch_suite(void);
 Suite *vm_watch_suite(void);
+Suite *race_suite(void);
 /* Only with UNDERTOW_CHECK_DEBUG=1 (make check-debug): builds and boots the debug kernel. */
 Suite *debug_kernel_suite(void);
 

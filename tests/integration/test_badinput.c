@@ -44,6 +44,11 @@
 /* A result file as replay reads it, with one field set by the row. */
 #define RESULT(extra)	"{\"name\": \"lower-dir-rename\", \"seed\": 1, \"workers\": 2, " \
 			"\"mutators\": 1, \"runtime_s\": 0.2" extra "}\n"
+/* A "race" object racing @w against rename, with @buckets. */
+#define RACE_OBJ(w, buckets) "\"race\": {\"worker_op\": \"" w "\", \"mutator_op\": " \
+			"\"rename\", \"calibration\": {\"worker_ns\": 1, \"mutator_ns\": 1, " \
+			"\"skew_ns\": -1}, \"buckets\": [" buckets "]}"
+#define SCEN		"lower-dir-rename"
 /* Who a row waits for, when it fails today. */
 #define W_LOADER	"the typed results reader (corrupt/foreign JSON is one line, exit 2)"
 #define W_REPLAY	"replay checking what it read (ut_opts_check, ut_check_path_spec)"
@@ -121,6 +126,33 @@ static const struct bad_row rows[] = {
 	{ A("watch", "--bogus", "--", "true"), 2, "unknown option '--bogus'" },
 	{ A("watch", "--results", "@RO/results", "--", "true"), 2, "cannot be written" },
 	{ A("watch", "--results", "@U/keep", "--", "true"), 2, "cannot be written" },
+	/* ---- --race W:M ---- */
+	{ A("run", "--results", "@R", "--race", "openat_held", SCEN), 2, "WORKER_OP:MUTATOR_OP" },
+	{ A("run", "--results", "@R", "--race", ":rename", SCEN), 2, "WORKER_OP:MUTATOR_OP" },
+	{ A("run", "--results", "@R", "--race", "openat_held:", SCEN), 2, "WORKER_OP:MUTATOR_OP" },
+	{ A("run", "--results", "@R", "--race", "a:b:c", SCEN), 2, "WORKER_OP:MUTATOR_OP" },
+	{ A("run", "--results", "@R", "--race", "nope:rename", SCEN), 2,
+	  "'nope' is not a worker op of lower-dir-rename" },
+	{ A("run", "--results", "@R", "--race", "openat_held:nope", SCEN), 2,
+	  "'nope' is not a mutator op of lower-dir-rename" },
+	{ A("run", "--results", "@R", "--race", "rename:openat_held", SCEN), 2,
+	  "'rename' is a mutator op of lower-dir-rename, not a worker op" },
+	{ A("run", "--results", "@R", "--race", "openat_held:openat_held", SCEN), 2,
+	  "'openat_held' is a worker op of lower-dir-rename, not a mutator op" },
+	{ A("run", "--results", "@R", "--race", "openat_held:rename", SCEN, "stale-dirfd-at"), 2,
+	  "races one scenario, not 2" },
+	{ A("run", "--results", "@R", "--race", "openat_held:rename", "quick"), 2,
+	  "races one scenario" },
+	{ A("run", "--results", "@R", "--race", "openat_held:rename"), 2, "races one scenario" },
+	{ A("run", "--results", "@R", "--matrix", "quick", "--race", "openat_held:rename", SCEN),
+	  2, "drop --matrix" },
+	{ A("run", "--results", "@R", "-w", "4", "--race", "openat_held:rename", SCEN), 2,
+	  "drop -w/-m" },
+	{ A("run", "--results", "@R", "-m", "0", "--race", "openat_held:rename", SCEN), 2,
+	  "drop -w/-m" },
+	{ A("run", "--results", "@R", "--race", "fstatat_then_stall:x", "selftest-stall"), 2,
+	  "selftest-stall has no mutator op" },
+	{ A("list", "--race", "openat_held:rename", SCEN), 2, "--race is a run option" },
 	/* ---- layer specs ---- */
 	{ A("run", "--results", "@R", "-b", "zfs"), 2, "unknown backend 'zfs'" },
 	{ A("run", "--results", "@R", "-b", ""), 2, "empty backend" },
@@ -181,6 +213,13 @@ static const struct bad_row rows[] = {
 	  RESULT(", \"backend_spec\": \"path:relative\""), .waits = W_REPLAY },
 	{ A("replay", "--results", "@R", "@F"), 2, "lowerdir names a layer",
 	  RESULT(", \"optset\": \"lowerdir=/etc\""), .waits = W_REPLAY },
+	{ A("replay", "--results", "@R", "@F"), 2, "race: no 'mutator_op'",
+	  RESULT(", \"race\": {\"worker_op\": \"openat_held\"}") },
+	{ A("replay", "--results", "@R", "@F"), 2, "race.buckets[0]: hits 3 > iterations 2",
+	  RESULT(", " RACE_OBJ("openat_held", "{\"offset_ns\": 0, \"iterations\": 2, "
+				"\"hits\": 3}")) },
+	{ A("replay", "--results", "@R", "@F"), 2, "'nope' is not a worker op of lower-dir-rename",
+	  RESULT(", " RACE_OBJ("nope", "")) },
 	/* ---- result files: diff and report ---- */
 	{ A("diff"), 2, "diff wants two" },
 	{ A("diff", "@D"), 2, "diff wants two" },

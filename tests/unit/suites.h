@@ -27,5 +27,6 @@ Suite *coverage_suite(void);
 Suite *diff_cov_suite(void);
 Suite *kreport_suite(void);
 Suite *repro_suite(void);
+Suite *race_suite(void);
 
 #endif

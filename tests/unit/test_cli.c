@@ -96,6 +96,8 @@ static const struct {
 	{ { "undertow", "run", "--results", "/etc/passwd/r" }, "cannot be written" },
 	{ { "undertow", "replay", "--results", "/etc/passwd", "x.json" }, "cannot be written" },
 	{ { "undertow", "run", "--stream", "/" }, "--stream" },
+	{ { "undertow", "run", "--race", "openat_held" }, "--race wants WORKER_OP:MUTATOR_OP" },
+	{ { "undertow", "run", "--race", "a:" }, "--race wants WORKER_OP:MUTATOR_OP" },
 };
 
 START_TEST(usage_errors)
