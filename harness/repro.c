@@ -37,6 +37,7 @@ struct repro {
 	json_t *procs;			/* trace rings of the last run that reproduced */
 	char got_reason[256];		/* its reason */
 	char ovl_opts[512];
+	double runtime_s;		/* of the runs that reproduced */
 	bool dead;			/* the kernel failed the health probe */
 	int stream;			/* --stream -: stdout, else -1 */
 	char why[512];
@@ -61,6 +62,7 @@ static bool attempt(struct repro *R)
 		R->procs = json_incref(json_object_get(r.extra, "procs"));
 		snprintf(R->got_reason, sizeof(R->got_reason), "%s", r.reason);
 		snprintf(R->ovl_opts, sizeof(R->ovl_opts), "%s", r.ovl_options);
+		R->runtime_s = r.runtime_s;
 	}
 	if ((r.verdict == UT_CRASH || r.verdict == UT_HANG) &&
 	    ut_health_probe(R->cfg.root, UT_HEALTH_BOUND_S, R->why, sizeof(R->why)))
@@ -240,7 +242,8 @@ static char *about(const struct repro *R, const struct ut_script *s, const char 
 static int emit(struct repro *R, struct ut_script *s, const char *dir)
 {
 	struct ut_emit em = { .sc = R->v->sc, .script = s, .ovl_opts = R->ovl_opts,
-			      .nlower = R->v->sc->lowers + R->v->set->extra_lowers };
+			      .nlower = R->v->sc->lowers + R->v->set->extra_lowers,
+			      .round_s = R->runtime_s };
 	char kernel[128] = "?", *c, *text, *ab;
 	FILE *f = fopen("/proc/sys/kernel/osrelease", "re");
 	int err;

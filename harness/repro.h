@@ -41,6 +41,7 @@ struct ut_emit {
 	const char *ovl_opts;	/* the merged options the run mounted with */
 	int nlower;		/* lowers, extra ones of the option set included */
 	const char *about;	/* comment lines for the top (what, which kernel) */
+	double round_s;		/* one round on a fresh overlay: a run's length */
 };
 
 /* The program's text (malloc'd), or NULL with @why. */

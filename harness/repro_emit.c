@@ -69,7 +69,7 @@ static const char prelude[] =
 	"#define _GNU_SOURCE\n#include <fcntl.h>\n#include <sched.h>\n#include <signal.h>\n"
 	"#include <stdio.h>\n#include <stdlib.h>\n#include <string.h>\n#include <unistd.h>\n"
 	"#include <linux/openat2.h>\n#include <sys/mount.h>\n#include <sys/stat.h>\n"
-	"#include <sys/syscall.h>\n#include <sys/wait.h>\n#include <sys/xattr.h>\n\n"
+	"#include <sys/syscall.h>\n#include <sys/wait.h>\n#include <sys/xattr.h>\n#include <time.h>\n\n"
 	"int root, U, L[4];\nchar buf[4096] = \"undertow was here\";\n\n"
 	"static void die(const char *what)\n{\n\tperror(what);\n\texit(2);\n}\n\n"
 	"static void closefd(long fd)\n{\n\tif (fd >= 0)\n\t\tclose((int)fd);\n}\n\n";
@@ -125,9 +125,9 @@ static void put_setup(FILE *m, const struct ut_emit *em)
 {
 	const struct ut_scenario *sc = em->sc;
 
-	fputs("static void setup(const char *base)\n{\n\tchar o[8192], p[4096];\n\tint n;\n\n"
-	      "\tif (unshare(CLONE_NEWNS) || mount(NULL, \"/\", NULL, MS_REC | MS_PRIVATE, NULL))\n"
-	      "\t\tdie(\"private mount namespace\");\n\tmkdir(base, 0755);\n"
+	fputs("/* A fresh tmpfs with the seeded layers and the overlay on it, as each run has. */\n"
+	      "static void setup(const char *base)\n{\n\tchar o[8192], p[4096];\n\tint n;\n\n"
+	      "\tmkdir(base, 0755);\n"
 	      "\tif (mount(\"tmpfs\", base, \"tmpfs\", 0, NULL) || chdir(base))\n"
 	      "\t\tdie(base);\n", m);
 	fprintf(m, "\tn = snprintf(o, sizeof(o), \"lowerdir=\");\n"
@@ -199,7 +199,13 @@ static unsigned helpers_used(const struct ut_emit *em)
 	return h;
 }
 
-static void put_main(FILE *m, const struct ut_script *s)
+/*
+ * main(): rounds of ROUND seconds, each on a fresh overlay, until SECONDS
+ * pass: the processes start together at a barrier (a pipe closed), as a
+ * run's do, and die with their round.  A round is what one attempt of
+ * undertow was; a bug that needs a fresh mount gets one every round.
+ */
+static void put_main(FILE *m, const struct ut_script *s, double round_s)
 {
 	int n = 0;
 
@@ -209,15 +215,27 @@ static void put_main(FILE *m, const struct ut_script *s)
 		if (s->p[i].n && ++n)
 			fprintf(m, " %s%d,", s->p[i].role == UT_MUTATOR ? "mutator" : "worker",
 				s->p[i].idx);
-	fprintf(m, " };\n\tint secs = argc > 1 ? atoi(argv[1]) : 10;\n\tpid_t pid[%d];\n\n"
-		"\tsetup(argc > 2 ? argv[2] : \"/tmp/undertow-repro\");\n"
-		"\tfor (int i = 0; i < %d; i++)\n"
-		"\t\tif (!(pid[i] = fork())) {\n\t\t\trole[i]();\n\t\t\t_exit(0);\n\t\t}\n"
-		"\tsleep(secs);\n\tfor (int i = 0; i < %d; i++)\n\t\tkill(pid[i], SIGKILL);\n"
-		"\t/* Bounded: a process stuck in the kernel is the kernel's finding. */\n"
-		"\tfor (int t = 0; t < 50 && waitpid(-1, NULL, WNOHANG) >= 0; t++)\n"
-		"\t\tusleep(100000);\n\tumount2(\"m\", MNT_DETACH);\n\treturn 0;\n}\n",
-		n, n, n);
+	fprintf(m, " };\n\tconst char *base = argc > 2 ? argv[2] : \"/tmp/undertow-repro\";\n"
+		"\tint secs = argc > 1 ? atoi(argv[1]) : 10, round_ms = %d;\n"
+		"\ttime_t end = time(NULL) + secs;\n\tpid_t pid[%d];\n\n"
+		"\tif (unshare(CLONE_NEWNS) || mount(NULL, \"/\", NULL, MS_REC | MS_PRIVATE, NULL))\n"
+		"\t\tdie(\"private mount namespace\");\n"
+		"\tfor (int round = 0; !round || time(NULL) < end; round++) {\n"
+		"\t\tint go[2];\n\t\tchar b;\n\n"
+		"\t\tsetup(base);\n\t\tif (pipe(go))\n\t\t\tdie(\"pipe\");\n"
+		"\t\tfor (int i = 0; i < %d; i++)\n"
+		"\t\t\tif (!(pid[i] = fork())) {\n\t\t\t\tclose(go[1]);\n"
+		"\t\t\t\tif (read(go[0], &b, 1) < 0)\n\t\t\t\t\t_exit(1);\n"
+		"\t\t\t\trole[i]();\n\t\t\t\t_exit(0);\n\t\t\t}\n"
+		"\t\tclose(go[0]);\n\t\tclose(go[1]);\t/* go */\n\t\tusleep(round_ms * 1000);\n"
+		"\t\tfor (int i = 0; i < %d; i++)\n\t\t\tkill(pid[i], SIGKILL);\n"
+		"\t\t/* Bounded: a process stuck in the kernel is the kernel's finding. */\n"
+		"\t\tfor (int t = 0; t < 50 && waitpid(-1, NULL, WNOHANG) >= 0; t++)\n"
+		"\t\t\tusleep(100000);\n"
+		"\t\tfor (int i = 0; i < 4; i++)\n\t\t\tclosefd(L[i]);\n"
+		"\t\tclosefd(U);\n\t\tclosefd(root);\n\t\tif (chdir(\"/\"))\n\t\t\tdie(\"/\");\n"
+		"\t\tumount2(base, MNT_DETACH);\t/* the overlay goes with it */\n"
+		"\t}\n\treturn 0;\n}\n", (int)(round_s * 1000), n, n, n);
 }
 
 char *ut_repro_emit_c(const struct ut_emit *em, char *why, size_t sz)
@@ -233,8 +251,9 @@ char *ut_repro_emit_c(const struct ut_emit *em, char *why, size_t sz)
 		return NULL;
 	}
 	fprintf(m, "/*\n%s *\n * Build: gcc -O2 -o repro repro.c\n"
-		" * Run as root: ./repro [SECONDS [DIR]]  (then read dmesg)\n */\n",
-		em->about ? em->about : "");
+		" * Run as root: ./repro [SECONDS [DIR]]  (then read dmesg)\n"
+		" * Rounds of %g s, each on a fresh overlay, until SECONDS (default 10) pass.\n */\n",
+		em->about ? em->about : "", em->round_s > 0 ? em->round_s : 2);
 	fputs(prelude, m);
 	if (h & UT_HELP_DIR)
 		fputs(help_dir, m);
@@ -245,7 +264,7 @@ char *ut_repro_emit_c(const struct ut_emit *em, char *why, size_t sz)
 	for (int i = 0; i < em->script->nproc && !err; i++)
 		if (em->script->p[i].n)
 			err = put_proc(m, em, &em->script->p[i], why, sz);
-	put_main(m, em->script);
+	put_main(m, em->script, em->round_s > 0 ? em->round_s : 2);
 	fclose(m);
 	if (err) {
 		free(out);
