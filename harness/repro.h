@@ -35,6 +35,12 @@ struct ut_op_c {
 /* The C form of an op function, or NULL (io_uring, file handles). */
 const struct ut_op_c *ut_op_c_find(ut_op_fn fn);
 
+/* --race's tuning for a two-op race (NULL in struct ut_emit: no tuning). */
+struct ut_race_tune {
+	long long offset_ns, skew_ns;	/* race.h's signs */
+	double rate;			/* the best bucket's hit rate */
+};
+
 struct ut_emit {
 	const struct ut_scenario *sc;
 	const struct ut_script *script;
@@ -42,6 +48,7 @@ struct ut_emit {
 	int nlower;		/* lowers, extra ones of the option set included */
 	const char *about;	/* comment lines for the top (what, which kernel) */
 	double round_s;		/* one round on a fresh overlay: a run's length */
+	const struct ut_race_tune *race;	/* two ops, lined up in time */
 };
 
 /* The program's text (malloc'd), or NULL with @why. */
@@ -51,6 +58,15 @@ int ut_repro_op_lines(const char *c_text);
 
 struct ut_opts;
 struct ut_variant;
+struct ut_run_cfg;
+/*
+ * A script of one worker op and one mutator op: race them (--race) for
+ * @secs and fill @t with the offset that made the kernel complain most.
+ * 0 tuned; -1 not two ops, or no offset did (@line says which, and the rates).
+ */
+int ut_repro_tune(const struct ut_variant *v, const struct ut_run_cfg *base,
+		  const struct ut_script *s, double secs, struct ut_race_tune *t, char *line,
+		  size_t sz);
 /* undertow repro RESULT.json: the exit code. */
 int ut_repro_main(const struct ut_opts *o, const struct ut_variant *v, const char *result,
 		  int argc, char **argv);

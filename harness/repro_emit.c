@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "engine.h"
+#include "race_spin.h"
 #include "repro.h"
 
 #define OPS_MARK "\t\t/* op */ "
@@ -166,7 +167,12 @@ static int put_proc(FILE *m, const struct ut_emit *em, const struct ut_script_pr
 		put_str(m, hold[i]);
 		fputs(", O_RDONLY | O_DIRECTORY);\n", m);
 	}
-	fputs("\t(void)st, (void)stx, (void)fd, (void)h;\n\tfor (;;) {\n", m);
+	fputs("\t(void)st, (void)stx, (void)fd, (void)h;\n", m);
+	if (em->race)	/* both meet before every iteration; the late one spins its delay */
+		fprintf(m, "\tpin_cpu(%d);\n\tfor (long i = 1;; i++) {\n\t\tmeet(i);\n"
+			"\t\trepro_spin_ns(delay[%d]);\n", p->role, p->role);
+	else
+		fputs("\tfor (;;) {\n", m);
 	for (int k = 0; k < p->n; k++) {
 		const struct ut_op *op = &ops[p->steps[k].op];
 		const struct ut_op_c *oc = ut_op_c_find(op->fn);
@@ -180,6 +186,29 @@ static int put_proc(FILE *m, const struct ut_emit *em, const struct ut_script_pr
 	}
 	fputs("\t}\n}\n\n", m);
 	return 0;
+}
+
+/* The race form's parts: busy delays (race_spin.c), a two-process barrier, CPUs. */
+static void put_race(FILE *m, const struct ut_emit *em)
+{
+	char spin[4096];
+
+	ut_spin_source(spin, sizeof(spin));
+	fprintf(m, "#include <stdint.h>\n#include <sys/mman.h>\n\n%s\n"
+		"/* undertow --race's tuning: the mutator starts %lld ns after the worker\n"
+		" * (negative: before), the best of its offsets (hit rate %.3f). */\n"
+		"#define OFFSET_NS %lldLL\n#define SKEW_NS %lldLL\n\n"
+		"static volatile long *met;\nstatic int64_t delay[2];\n\n"
+		"/* Both processes arrive before iteration @i goes on. */\n"
+		"static void meet(long i)\n{\n\t__atomic_add_fetch(met, 1, __ATOMIC_SEQ_CST);\n"
+		"\tfor (int spins = 0; __atomic_load_n(met, __ATOMIC_ACQUIRE) < 2 * i; spins++)\n"
+		"\t\tif (spins > 100000)\n\t\t\tsched_yield();\n}\n\n"
+		"/* Worker and mutator on CPUs of their own, when there are two. */\n"
+		"static void pin_cpu(int role)\n{\n\tcpu_set_t set;\n\n"
+		"\tif (sysconf(_SC_NPROCESSORS_ONLN) < 2)\n\t\treturn;\n\tCPU_ZERO(&set);\n"
+		"\tCPU_SET(role, &set);\n\tsched_setaffinity(0, sizeof(set), &set);\n}\n\n",
+		spin, (long long)em->race->offset_ns, em->race->rate,
+		(long long)em->race->offset_ns, (long long)em->race->skew_ns);
 }
 
 static unsigned helpers_used(const struct ut_emit *em)
@@ -205,7 +234,7 @@ static unsigned helpers_used(const struct ut_emit *em)
  * run's do, and die with their round.  A round is what one attempt of
  * undertow was; a bug that needs a fresh mount gets one every round.
  */
-static void put_main(FILE *m, const struct ut_script *s, double round_s)
+static void put_main(FILE *m, const struct ut_script *s, double round_s, bool race)
 {
 	int n = 0;
 
@@ -219,10 +248,10 @@ static void put_main(FILE *m, const struct ut_script *s, double round_s)
 		"\tint secs = argc > 1 ? atoi(argv[1]) : 10, round_ms = %d;\n"
 		"\ttime_t end = time(NULL) + secs;\n\tpid_t pid[%d];\n\n"
 		"\tif (unshare(CLONE_NEWNS) || mount(NULL, \"/\", NULL, MS_REC | MS_PRIVATE, NULL))\n"
-		"\t\tdie(\"private mount namespace\");\n"
+		"\t\tdie(\"private mount namespace\");\n%s"
 		"\tfor (int round = 0; !round || time(NULL) < end; round++) {\n"
 		"\t\tint go[2];\n\t\tchar b;\n\n"
-		"\t\tsetup(base);\n\t\tif (pipe(go))\n\t\t\tdie(\"pipe\");\n"
+		"\t\tsetup(base);\n\t\tif (pipe(go))\n\t\t\tdie(\"pipe\");\n%s"
 		"\t\tfor (int i = 0; i < %d; i++)\n"
 		"\t\t\tif (!(pid[i] = fork())) {\n\t\t\t\tclose(go[1]);\n"
 		"\t\t\t\tif (read(go[0], &b, 1) < 0)\n\t\t\t\t\t_exit(1);\n"
@@ -235,7 +264,11 @@ static void put_main(FILE *m, const struct ut_script *s, double round_s)
 		"\t\tfor (int i = 0; i < 4; i++)\n\t\t\tclosefd(L[i]);\n"
 		"\t\tclosefd(U);\n\t\tclosefd(root);\n\t\tif (chdir(\"/\"))\n\t\t\tdie(\"/\");\n"
 		"\t\tumount2(base, MNT_DETACH);\t/* the overlay goes with it */\n"
-		"\t}\n\treturn 0;\n}\n", (int)(round_s * 1000), n, n, n);
+		"\t}\n\treturn 0;\n}\n", (int)(round_s * 1000), n, race ? "\tmet = mmap(NULL, sizeof(*met), PROT_READ | "
+		"PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);\n\tif (met == MAP_FAILED)\n"
+		"\t\tdie(\"mmap\");\n\trepro_spin_calibrate();\n"
+		"\trepro_delays(OFFSET_NS, SKEW_NS, delay);\n" : "", race ? "\t\t*met = 0;\n" : "",
+		n, n);
 }
 
 char *ut_repro_emit_c(const struct ut_emit *em, char *why, size_t sz)
@@ -255,6 +288,8 @@ char *ut_repro_emit_c(const struct ut_emit *em, char *why, size_t sz)
 		" * Rounds of %g s, each on a fresh overlay, until SECONDS (default 10) pass.\n */\n",
 		em->about ? em->about : "", em->round_s > 0 ? em->round_s : 2);
 	fputs(prelude, m);
+	if (em->race)
+		put_race(m, em);
 	if (h & UT_HELP_DIR)
 		fputs(help_dir, m);
 	if (h & UT_HELP_RMTREE)
@@ -264,7 +299,7 @@ char *ut_repro_emit_c(const struct ut_emit *em, char *why, size_t sz)
 	for (int i = 0; i < em->script->nproc && !err; i++)
 		if (em->script->p[i].n)
 			err = put_proc(m, em, &em->script->p[i], why, sz);
-	put_main(m, em->script, em->round_s > 0 ? em->round_s : 2);
+	put_main(m, em->script, em->round_s > 0 ? em->round_s : 2, em->race != NULL);
 	fclose(m);
 	if (err) {
 		free(out);

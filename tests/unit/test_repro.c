@@ -117,6 +117,36 @@ static void setup(void)
 	scratch_setup("repro");
 }
 
+/* With --race's tuning: a barrier each iteration and the tuned delay; it builds and runs. */
+START_TEST(test_emit_race_runs)
+{
+	static const struct ut_race_tune tune = { .offset_ns = -1500, .skew_ns = 200, .rate = 0.4 };
+	struct ut_script s = { 0 };
+	struct ut_emit em = { .sc = scen(), .script = &s, .nlower = 1, .round_s = 0.3,
+			      .race = &tune };
+	char why[256], cmd[1024], *c;
+	FILE *f;
+
+	ck_assert(!ut_script_parse(&s, scen(), "w0 openat_held f1 @held0\nm0 rename a x\n", why,
+				   sizeof(why)));
+	c = ut_repro_emit_c(&em, why, sizeof(why));
+	ck_assert_msg(c, "%s", why);
+	ck_assert_int_eq(ut_repro_op_lines(c), 2);
+	ck_assert_ptr_nonnull(strstr(c, "#define OFFSET_NS -1500LL"));
+	ck_assert_ptr_nonnull(strstr(c, "repro_spin_ns(delay[1]);"));
+	f = fopen(scratch_at("race.c"), "w");
+	ck_assert(f && fputs(c, f) >= 0 && !fclose(f));
+	snprintf(cmd, sizeof(cmd), "gcc -O2 -Wall -Werror -o %s %s 2>&1", scratch_at("race"),
+		 scratch_at("race.c"));
+	ck_assert_msg(!sh(cmd), "does not build:\n%s", c);
+	snprintf(cmd, sizeof(cmd), "timeout 20 %s 1 %s && ! grep -q ' %s' /proc/self/mountinfo",
+		 scratch_at("race"), scratch_at("layers"), scratch_base);
+	ck_assert_msg(!sh(cmd), "%s failed or left a mount", cmd);
+	free(c);
+	ut_script_free(&s);
+}
+END_TEST
+
 Suite *repro_suite(void)
 {
 	Suite *s = suite_create("repro");
@@ -126,6 +156,7 @@ Suite *repro_suite(void)
 	tcase_add_test(tc, test_script_roundtrip);
 	tcase_add_test(tc, test_script_bad);
 	tcase_add_test(tc, test_emit_runs);
+	tcase_add_test(tc, test_emit_race_runs);
 	tcase_set_timeout(tc, 60);
 	suite_add_tcase(s, tc);
 	return s;
