@@ -24,7 +24,7 @@ void ut_usage(FILE *f)
 	fputs("usage: undertow list [--matrix P] [--shard K/N] [-b ..] [-o ..] [SCENARIO|TAG ...]\n"
 	      "       undertow run [OPTIONS] [SCENARIO|TAG ...]\n"
 	      "       undertow replay RESULT_JSON\n"
-	      "       undertow repro [--tries N] [--budget SECS] [-t SECS] RESULT_JSON\n"
+	      "       undertow repro [--tries N] [--budget SECS] [--script FILE] RESULT_JSON\n"
 	      "                           reproduce a finding, minimise it, write a standalone C\n"
 	      "                           program to repro/ beside RESULT_JSON\n"
 	      "       undertow diff [-O FILE.json] RUN_A RUN_B\n"
@@ -145,6 +145,7 @@ static const struct option longopts[] = {
 	{ "stream", required_argument, NULL, 'T' },
 	{ "tries", required_argument, NULL, 300 },
 	{ "budget", required_argument, NULL, 301 },
+	{ "script", required_argument, NULL, 302 },
 	{ "race", required_argument, NULL, 'X' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
@@ -279,6 +280,9 @@ static int parse_opt(int c, const char *arg, struct ut_opts *o, char *err, size_
 	case 300:
 		return parse_int(arg, 1, 1000, &o->tries) ?
 		       bad(err, sz, "--tries wants 1..1000", arg) : 0;
+	case 302:
+		o->script = arg;
+		return 0;
 	case 301:
 		return parse_secs(arg, 1, &o->budget_s) ?
 		       bad(err, sz, "--budget wants seconds, 1..86400", arg) : 0;

@@ -31,6 +31,7 @@ struct ut_opts {
 	const char *replay;	/* RESULT_JSON for replay and repro */
 	int tries;		/* repro: runs to reproduce the finding, 0 = 10 */
 	double budget_s;	/* repro: time for minimising, 0 = 600 s */
+	const char *script;	/* repro --script FILE: emit these steps, re-run nothing */
 	bool sysrq;		/* sysrq-w on a hang */
 	bool coverage;		/* --coverage: overlayfs functions reached */
 	struct ut_fail_cfg fail;	/* --fail: fault injection, mask 0 = off */

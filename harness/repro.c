@@ -22,10 +22,16 @@
 #include "repro.h"
 #include "results.h"
 #include "run.h"
+#include "rundir.h"
 #include "stream.h"
 #include "verdict.h"
 
 #define CHECK_TRIES	3	/* runs a candidate gets to show the finding */
+/*
+ * A program's round (a fresh overlay) lasts the run's length, at most this:
+ * findings that need a fresh mount get more chances in the same time.
+ */
+#define ROUND_MAX_S	1.0
 
 struct repro {
 	const struct ut_variant *v;
@@ -248,7 +254,7 @@ static int emit(struct repro *R, struct ut_script *s, const char *dir)
 	char line[400];
 	struct ut_emit em = { .sc = R->v->sc, .script = s, .ovl_opts = R->ovl_opts,
 			      .nlower = R->v->sc->lowers + R->v->set->extra_lowers,
-			      .round_s = R->runtime_s };
+			      .round_s = R->runtime_s < ROUND_MAX_S ? R->runtime_s : ROUND_MAX_S };
 	char kernel[128] = "?", *c, *text, *ab;
 
 	line[0] = '\0';
@@ -293,6 +299,10 @@ static int load_want(struct repro *R, const char *result)
 
 	snprintf(R->want_reason, sizeof(R->want_reason), "%s",
 		 json_string_value(json_object_get(j, "reason")) ?: "");
+	snprintf(R->ovl_opts, sizeof(R->ovl_opts), "%s",
+		 json_string_value(json_object_get(j, "ovl_options")) ?: "");
+	R->runtime_s = json_number_value(json_object_get(j, "runtime_s"));
+	snprintf(R->got_reason, sizeof(R->got_reason), "(not re-run: --script)");
 	json_decref(j);
 	if (k < 0 || k == UT_PASS || k == UT_SKIP || k == UT_BROKEN) {
 		fprintf(stderr, "undertow: %s: verdict %s: nothing to reproduce\n", result,
@@ -311,6 +321,31 @@ static void reduce_mix(struct repro *R)
 	drop_ops(R, UT_WORKER);
 	printf("# repro: mix: %d workers, %d mutators, ops left out %#x/%#x\n", R->cfg.workers,
 	       R->cfg.mutators, R->cfg.off[0], R->cfg.off[1]);
+}
+
+/* --script FILE: its steps as C, nothing re-run (verification still applies). */
+static int emit_given(struct repro *R, const struct ut_opts *o, struct ut_script *s,
+		      const char *dir, char *root, char *copy)
+{
+	char *text = NULL;
+	size_t len;
+	bool ok;
+
+	ok = !ut_read_whole(o->script, 1 << 20, &text, &len) &&
+	     !ut_script_parse(s, R->v->sc, text, R->why, sizeof(R->why));
+	if (!ok && !R->why[0])
+		snprintf(R->why, sizeof(R->why), "%s: cannot be read", o->script);
+	R->budget_s = 0;	/* no race tuning either */
+	ok = ok && !emit(R, s, dir);
+	if (ok)
+		printf("ok 1 repro %s\n", R->v->name);
+	else
+		printf("not ok 1 repro %s # %s\n", R->v->name, R->why);
+	free(text);
+	ut_script_free(s);
+	rmdir(root);
+	free(copy);
+	return ok ? UT_EXIT_PASS : UT_EXIT_FAIL;
 }
 
 int ut_repro_main(const struct ut_opts *o, const struct ut_variant *v, const char *result,
@@ -332,6 +367,8 @@ int ut_repro_main(const struct ut_opts *o, const struct ut_variant *v, const cha
 				     .root = root, .self = argv[0] };
 	printf("KTAP version 1\n1..1\n# repro: %s: want %s: %s\n", v->name,
 	       ut_verdict_name(R.want), R.want_reason);
+	if (o->script)		/* the steps given (an edited .script): straight to C */
+		return emit_given(&R, o, &s, dir, root, copy);
 	/* Reproduce: the recorded seed first, then others (timing differs anyway). */
 	for (int i = 0; i < R.tries && !ok && !out_of_time(&R); i++, R.cfg.seed++)
 		ok = attempt(&R);

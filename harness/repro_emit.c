@@ -71,9 +71,11 @@ static const char prelude[] =
 	"#include <stdio.h>\n#include <stdlib.h>\n#include <string.h>\n#include <unistd.h>\n"
 	"#include <linux/openat2.h>\n#include <sys/mount.h>\n#include <sys/stat.h>\n"
 	"#include <sys/syscall.h>\n#include <sys/wait.h>\n#include <sys/xattr.h>\n#include <time.h>\n\n"
-	"int root, U, L[4];\nchar buf[4096] = \"undertow was here\";\n\n"
+	"int root, U, L[4], go;\nchar buf[4096] = \"undertow was here\";\n\n"
 	"static void die(const char *what)\n{\n\tperror(what);\n\texit(2);\n}\n\n"
-	"static void closefd(long fd)\n{\n\tif (fd >= 0)\n\t\tclose((int)fd);\n}\n\n";
+	"static void closefd(long fd)\n{\n\tif (fd >= 0)\n\t\tclose((int)fd);\n}\n\n"
+	"/* Set up (held dirfds open), then wait for the others: main closes the pipe. */\n"
+	"static void start(void)\n{\n\tchar b;\n\n\tif (read(go, &b, 1) < 0)\n\t\t_exit(1);\n}\n\n";
 
 static const char help_dir[] =
 	"/* Read a directory to its end; with @stat, fstatat each entry. */\n"
@@ -167,7 +169,7 @@ static int put_proc(FILE *m, const struct ut_emit *em, const struct ut_script_pr
 		put_str(m, hold[i]);
 		fputs(", O_RDONLY | O_DIRECTORY);\n", m);
 	}
-	fputs("\t(void)st, (void)stx, (void)fd, (void)h;\n", m);
+	fputs("\t(void)st, (void)stx, (void)fd, (void)h;\n\tstart();\n", m);
 	if (em->race)	/* both meet before every iteration; the late one spins its delay */
 		fprintf(m, "\tpin_cpu(%d);\n\tfor (long i = 1;; i++) {\n\t\tmeet(i);\n"
 			"\t\trepro_spin_ns(delay[%d]);\n", p->role, p->role);
@@ -250,13 +252,13 @@ static void put_main(FILE *m, const struct ut_script *s, double round_s, bool ra
 		"\tif (unshare(CLONE_NEWNS) || mount(NULL, \"/\", NULL, MS_REC | MS_PRIVATE, NULL))\n"
 		"\t\tdie(\"private mount namespace\");\n%s"
 		"\tfor (int round = 0; !round || time(NULL) < end; round++) {\n"
-		"\t\tint go[2];\n\t\tchar b;\n\n"
-		"\t\tsetup(base);\n\t\tif (pipe(go))\n\t\t\tdie(\"pipe\");\n%s"
+		"\t\tint p[2];\n\n"
+		"\t\tsetup(base);\n\t\tif (pipe(p))\n\t\t\tdie(\"pipe\");\n\t\tgo = p[0];\n%s"
 		"\t\tfor (int i = 0; i < %d; i++)\n"
-		"\t\t\tif (!(pid[i] = fork())) {\n\t\t\t\tclose(go[1]);\n"
-		"\t\t\t\tif (read(go[0], &b, 1) < 0)\n\t\t\t\t\t_exit(1);\n"
+		"\t\t\tif (!(pid[i] = fork())) {\n\t\t\t\tclose(p[1]);\n"
 		"\t\t\t\trole[i]();\n\t\t\t\t_exit(0);\n\t\t\t}\n"
-		"\t\tclose(go[0]);\n\t\tclose(go[1]);\t/* go */\n\t\tusleep(round_ms * 1000);\n"
+		"\t\tusleep(100000);\t/* each opens its dirfds */\n"
+		"\t\tclose(p[0]);\n\t\tclose(p[1]);\t/* go */\n\t\tusleep(round_ms * 1000);\n"
 		"\t\tfor (int i = 0; i < %d; i++)\n\t\t\tkill(pid[i], SIGKILL);\n"
 		"\t\t/* Bounded: a process stuck in the kernel is the kernel's finding. */\n"
 		"\t\tfor (int t = 0; t < 50 && waitpid(-1, NULL, WNOHANG) >= 0; t++)\n"
