@@ -149,7 +149,7 @@ dk_build_overlay() {
 		-name '.*.cmd' -o -name modules.order -o -name Module.symvers \) -delete
 	if [ -n "$patch" ] && ! patch -d "$work" -p1 --batch --forward -s < "$patch" >> "$log" 2>&1; then
 		sed "s/^/${me:-undertow}:   /" "$log" | tail -n 15 >&2
-		dk_say "$(basename "$patch") does not apply to $tree/fs/overlayfs"
+		dk_say "$(basename "$patch") does not apply to $tree/fs/overlayfs; log in $log"
 		return 1
 	fi
 	opts=$(grep -E '^CONFIG_OVERLAY_FS[A-Z_]*=' "$hdr/.config" | tr '\n' ' ' | sed 's/ $//')

@@ -15,8 +15,9 @@
 # ($UNDERTOW_CACHE, default /var/cache/undertow; harness/debian-kernel.sh),
 # and the module is kept in $cache/kmod/<release>/ovl-<hash>/overlay.ko,
 # keyed by the kernel release, the source version and the patch's text.
-# Exit 0 built or cached; 2 anything failed (usage, a missing dependency,
-# a patch that does not apply, a failed build), with one line saying which.
+# Quiet but for the path: exit 0 built or cached; 2 anything failed
+# (usage, a missing dependency, a patch that does not apply, a failed
+# build), with one line on stderr saying which.
 set -u
 # A calling make's variables (SAN=1, BUILD=...) must not reach kbuild.
 unset MAKEFLAGS MFLAGS MAKELEVEL SAN STATIC BUILD CFLAGS LDFLAGS
@@ -61,14 +62,21 @@ rel=${pkg#linux-image-}
 series=$(echo "$rel" | grep -oE '^[0-9]+\.[0-9]+')
 [ -n "$series" ] || fail "cannot tell the series of $rel"
 
-# The source (unpacked once; quick when it is), then the key: release,
-# source version and the patch's text.
-tree=$(dk_source "$series") || fail "no linux-source-$series"
+# The steps' own lines (progress, the tail of a failed build) go to a
+# scratch file: a failure is one line here, naming its reason.
+steps=$(mktemp) || fail "mktemp failed"
+work=
+trap 'rm -rf "$steps" ${work:+"$work"}' EXIT
+why() { grep -v "^$me:   " "$steps" | tail -n 1 | sed "s/^$me: //"; }
+
+# The source (unpacked once: the first call takes a minute or two), then
+# the key: release, source version and the patch's text.
+tree=$(dk_source "$series" 2> "$steps") || fail "no linux-source-$series: $(why)"
 key=$({ echo "$rel"; basename "$tree"; [ -z "$patch" ] || cat "$patch"; } | sha256sum | cut -c1-16)
 out=$cache/kmod/$rel/ovl-$key
 [ -f "$out/overlay.ko" ] && { echo "$out/overlay.ko"; exit 0; }
 
-hdr=$(dk_headers "$rel") || fail "no linux-headers-$rel"
+hdr=$(dk_headers "$rel" 2> "$steps") || fail "no linux-headers-$rel: $(why)"
 cc=$(dk_kernel_cc "$hdr")
 [ -n "$cc" ] && need "$cc" "$cc"
 
@@ -79,9 +87,8 @@ if [ -f "$out/overlay.ko" ]; then
 	exit 0
 fi
 work=$(mktemp -d "$out/build.XXXXXX") || fail "mktemp in $out failed"
-trap 'rm -rf "$work"' EXIT
-ko=$(dk_build_overlay "$tree" "$hdr" "$work" "$out/build.log" "$patch") ||
-	fail "overlay.ko${patch:+ with $(basename "$patch")} against $rel failed; log in $out/build.log"
+ko=$(dk_build_overlay "$tree" "$hdr" "$work" "$out/build.log" "$patch" 2> "$steps") ||
+	fail "overlay.ko${patch:+ with $(basename "$patch")} against $rel failed: $(why)"
 if [ -n "$patch" ]; then
 	cp "$patch" "$out/$(basename "$patch")" || fail "cannot copy $patch into $out"
 fi
