@@ -118,7 +118,7 @@ $(BUILD)/bench: $(BUILD)/tests/bench/bench.o $(CORE_OBJ)
 	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
 shellcheck:
-	shellcheck -x -S warning run.sh harness/*.sh harness/bisect tests/kselftest/*.sh tests/kmod/*.sh .ci/run \
+	shellcheck -x -S warning run.sh harness/*.sh harness/bisect tests/kselftest/*.sh tests/kmod/*.sh tests/kmod/ovlbug/*.sh .ci/run \
 		ci/lava/*.sh tests/ci/*.sh
 
 clean:

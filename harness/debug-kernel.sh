@@ -67,6 +67,9 @@ fi
 ut_me=$me ut_fail_exit=2
 # shellcheck source=harness/lib.sh
 . "$top/harness/lib.sh"
+# dk_source: Debian's linux-source, shared with tests/kmod/ovlbug.
+# shellcheck source=harness/debian-kernel.sh
+. "$top/harness/debian-kernel.sh"
 need make make
 need gcc gcc
 need flex flex
@@ -83,39 +86,12 @@ frags=("$top/harness/bisect-config" "$top/harness/debug.config")
 fhash=$(cat "${frags[@]}" | sha256sum | cut -c1-12)
 mkdir -p "$cache/debug" || die "cannot make $cache/debug"
 
-# Debian's linux-source-V, unpacked once into $cache/debug/src; prints the tree.
-debian_source() {
-	local pkg=linux-source-$1 deb dver dir tmp
-	# Any copy in the cache (the kselftest and bisect tests fetch it too).
-	deb=$(find "$cache" -maxdepth 2 -name "${pkg}_*_all.deb" -type f 2>/dev/null | sort -V | tail -n 1)
-	if [ -z "$deb" ]; then
-		need apt-get apt
-		mkdir -p "$cache/debs"
-		apt_download "$cache/debs" "$pkg"
-		deb=$(find "$cache/debs" -name "${pkg}_*_all.deb" -type f | sort -V | tail -n 1)
-		[ -n "$deb" ] || die "no $pkg .deb after apt-get download"
-	fi
-	dver=$(basename "$deb" | cut -d_ -f2)
-	dir=$cache/debug/src/$pkg-$dver
-	if [ ! -f "$dir/.complete" ]; then
-		say "unpacking $(basename "$deb") (once)"
-		rm -rf "$dir"
-		tmp=$dir.tmp
-		rm -rf "$tmp" && mkdir -p "$tmp" || die "cannot make $tmp"
-		dpkg-deb --fsys-tarfile "$deb" | tar -xO --wildcards './usr/src/linux-source-*.tar.xz' |
-			xz -dc | tar -x -C "$tmp" --strip-components=1 ||
-			die "unpacking $deb failed"
-		mv "$tmp" "$dir" && touch "$dir/.complete" || die "cannot move $tmp"
-	fi
-	echo "$dir"
-}
-
 if [ -n "$src" ]; then
 	src=$(cd "$src" && pwd)
 	# One build tree per user tree; make rebuilds only what changed.
 	key=own-$(printf '%s' "$src" | sha256sum | cut -c1-8)-$fhash
 else
-	src=$(debian_source "$ver") || exit 2
+	src=$(dk_source "$ver") || exit 2
 	key=$(basename "$src" | sed 's/^linux-source-//')-$fhash
 fi
 dir=$cache/debug/$key

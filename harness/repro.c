@@ -31,7 +31,7 @@
  * A program's round (a fresh overlay) lasts the run's length, at most this:
  * findings that need a fresh mount get more chances in the same time.
  */
-#define ROUND_MAX_S	1.0
+#define ROUND_MAX_S	0.3
 
 struct repro {
 	const struct ut_variant *v;
