@@ -25,9 +25,6 @@
 #define BUILD_BOUND_S	300.0
 #define VERIFY_K	10
 #define REPRO_MAX_OPS	80
-#ifndef SEQ_SCENARIO
-#define SEQ_SCENARIO	"iterate-dead-dir"	/* its workers hold dirfds on dirs its mutators remove */
-#endif
 
 struct bug {
 	const char *patch;	/* tests/kmod/ovlbug/<patch> */
@@ -133,6 +130,10 @@ static void prove(const struct bug *b)
 			     "", "reproduced in %d of", &hits) == 1, "no tally:\n%s", p.out);
 	fprintf(stderr, "test_vm_repro: %s: finding to verified reproducer %.0f s, "
 		"reproduced in %d of %d fresh VMs\n", b->patch, it_now() - t0, hits, VERIFY_K);
+	if (strstr(p.out, "# repro: race "))
+		fprintf(stderr, "test_vm_repro: %s: %.*s\n", b->patch,
+			(int)strcspn(strstr(p.out, "# repro: race ") + 9, "\n"),
+			strstr(p.out, "# repro: race ") + 9);
 	ck_assert_msg(hits >= b->want_hits, "reproduced in %d of %d, want >= %d:\n%s", hits,
 		      VERIFY_K, b->want_hits, p.out);
 	proc_out_free(&p);
@@ -165,10 +166,21 @@ static void prove(const struct bug *b)
 	free(runsh), free(res);
 }
 
+START_TEST(test_repro_race)
+{
+	static const struct bug race = {
+		.patch = "race.patch", .scen = "readdir-vs-upper-unlink", .run_time = "3",
+		.want_hits = 5, .warn = "undertow-ovlbug: upper dir lost an entry during unlink",
+	};
+
+	prove(&race);
+}
+END_TEST
+
 START_TEST(test_repro_seq)
 {
 	static const struct bug seq = {
-		.patch = "seq.patch", .scen = SEQ_SCENARIO, .run_time = "3", .want_hits = 8,
+		.patch = "seq.patch", .scen = "iterate-dead-dir", .run_time = "3", .want_hits = 8,
 		.warn = "undertow-ovlbug: lookup in a directory removed underneath",
 	};
 
@@ -183,6 +195,7 @@ Suite *vm_repro_suite(void)
 
 	tcase_set_timeout(tc, 3600);
 	tcase_add_test(tc, test_repro_seq);
+	tcase_add_test(tc, test_repro_race);
 	suite_add_tcase(s, tc);
 	return s;
 }
