@@ -297,6 +297,13 @@ static int load_want(struct repro *R, const char *result)
 	const char *v = json_string_value(json_object_get(j, "verdict"));
 	int k = v ? ut_verdict_of(v) : -1;
 
+	if (k < 0 || k == UT_PASS || k == UT_SKIP || k == UT_BROKEN) {
+		fprintf(stderr, "undertow: %s: verdict %s: nothing to reproduce\n", result,
+			v ? v : "(none)");
+		json_decref(j);
+		return -1;
+	}
+	R->want = k;
 	snprintf(R->want_reason, sizeof(R->want_reason), "%s",
 		 json_string_value(json_object_get(j, "reason")) ?: "");
 	snprintf(R->ovl_opts, sizeof(R->ovl_opts), "%s",
@@ -304,12 +311,6 @@ static int load_want(struct repro *R, const char *result)
 	R->runtime_s = json_number_value(json_object_get(j, "runtime_s"));
 	snprintf(R->got_reason, sizeof(R->got_reason), "(not re-run: --script)");
 	json_decref(j);
-	if (k < 0 || k == UT_PASS || k == UT_SKIP || k == UT_BROKEN) {
-		fprintf(stderr, "undertow: %s: verdict %s: nothing to reproduce\n", result,
-			v ? v : "(none)");
-		return -1;
-	}
-	R->want = k;
 	return 0;
 }
 
@@ -331,12 +332,20 @@ static int emit_given(struct repro *R, const struct ut_opts *o, struct ut_script
 	size_t len;
 	bool ok;
 
-	ok = !ut_read_whole(o->script, 1 << 20, &text, &len) &&
-	     !ut_script_parse(s, R->v->sc, text, R->why, sizeof(R->why));
-	if (!ok && !R->why[0])
-		snprintf(R->why, sizeof(R->why), "%s: cannot be read", o->script);
+	if (ut_read_whole(o->script, 1 << 20, &text, &len) ||
+	    ut_script_parse(s, R->v->sc, text, R->why, sizeof(R->why))) {
+		/* Bad input: one line, exit 2. */
+		fprintf(stderr, "undertow: --script %s: %s\n", o->script,
+			R->why[0] ? R->why : "cannot be read");
+		free(text);
+		ut_script_free(s);
+		rmdir(root);
+		free(copy);
+		return UT_EXIT_USAGE;
+	}
 	R->budget_s = 0;	/* no race tuning either */
-	ok = ok && !emit(R, s, dir);
+	printf("KTAP version 1\n1..1\n# repro: %s: the steps of %s\n", R->v->name, o->script);
+	ok = !emit(R, s, dir);
 	if (ok)
 		printf("ok 1 repro %s\n", R->v->name);
 	else
@@ -365,10 +374,10 @@ int ut_repro_main(const struct ut_opts *o, const struct ut_variant *v, const cha
 	R.cfg = (struct ut_run_cfg){ .seed = o->seed, .time_s = o->time_s, .workers = o->workers,
 				     .mutators = o->mutators, .hang_timeout = o->hang_timeout,
 				     .root = root, .self = argv[0] };
-	printf("KTAP version 1\n1..1\n# repro: %s: want %s: %s\n", v->name,
-	       ut_verdict_name(R.want), R.want_reason);
 	if (o->script)		/* the steps given (an edited .script): straight to C */
 		return emit_given(&R, o, &s, dir, root, copy);
+	printf("KTAP version 1\n1..1\n# repro: %s: want %s: %s\n", v->name,
+	       ut_verdict_name(R.want), R.want_reason);
 	/* Reproduce: the recorded seed first, then others (timing differs anyway). */
 	for (int i = 0; i < R.tries && !ok && !out_of_time(&R); i++, R.cfg.seed++)
 		ok = attempt(&R);
