@@ -37,13 +37,14 @@ struct bug {
 /* tests/kmod/ovlbug/build.sh [PATCH]: the overlay.ko's path (NULL: failed, output in *p). */
 static char *build_ko(const char *patch, struct proc_out *p)
 {
-	char *path = patch ? it_fmt("tests/kmod/ovlbug/%s", patch) : NULL;
-	char *argv[] = { "tests/kmod/ovlbug/build.sh", path, NULL };
-	struct run_opts o = { .timeout_s = BUILD_BOUND_S, .exec_argv = true };
+	char *top = realpath(".", NULL), *sh = it_fmt("%s/tests/kmod/ovlbug/build.sh", top);
+	char *path = it_fmt("%s/tests/kmod/ovlbug/%s", top, patch ? patch : "none");
+	char *argv[] = { sh, patch ? path : "none", NULL };
+	struct run_opts o = { .timeout_s = BUILD_BOUND_S, .exec_argv = true, .cwd = top };
 	char *ko;
 
 	*p = run_undertow_ex(argv, &o);
-	free(path);
+	free(path), free(sh), free(top);
 	if (p->exit_code != 0)
 		return NULL;
 	ko = it_fmt("%.*s", (int)strcspn(p->out, "\n"), p->out);
@@ -153,10 +154,12 @@ static void prove(const struct bug *b)
 		free(cc);
 	}
 	{
-		char *argv[] = { "harness/vm.sh", "--overlay-ko", pristine, "--exec", prog,
-				 "--exec-time", "10", NULL };
+		char *vmsh = it_fmt("%.*s/harness/vm.sh", (int)(strlen(runsh) - 7), runsh);
+		char *argv[] = { vmsh, "--overlay-ko", pristine, "--exec", prog, "--exec-time", "10",
+				 NULL };
 
 		p = vm(argv, 600);
+		free(vmsh);
 	}
 	ck_assert_msg(p.exit_code == 0 && strstr(p.out, "ok 1 "), "pristine: %s\n%s",
 		      proc_desc(&p), p.out);
