@@ -51,12 +51,6 @@ static void die_usage(const char *msg)
 	exit(UT_EXIT_USAGE);
 }
 
-static void on_signal(int sig)
-{
-	(void)sig;
-	ut_interrupted = 1;
-}
-
 static int cmd_list(void)
 {
 	int n;
@@ -105,16 +99,6 @@ static int preflight(void)
 		return UT_EXIT_SKIP;
 	}
 	return 0;
-}
-
-static void install_signals(void)
-{
-	struct sigaction sa = { .sa_handler = on_signal };
-
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);
 }
 
 static int variants_for(const struct ut_opts *o, const struct ut_scenario *const *sc, int nsc,
@@ -206,7 +190,7 @@ static int cmd_replay(struct ut_opts *o, int argc, char **argv)
 	rc = preflight();
 	if (rc)
 		return rc;
-	install_signals();
+	ut_install_signals();
 	if (o->cmd == UT_CMD_REPRO)
 		return ut_repro_main(o, &v, o->replay, argc, argv);
 	return ut_run_list(o, &v, 1, argc, argv, unprivileged);
@@ -327,6 +311,6 @@ int main(int argc, char **argv)
 	rc = preflight();
 	if (rc)
 		return rc;
-	install_signals();
+	ut_install_signals();
 	return ut_run_list(&o, vars, n, argc, argv, unprivileged);
 }

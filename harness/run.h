@@ -33,6 +33,8 @@ struct ut_run_cfg {
 
 /* Set by the SIGINT/SIGTERM handler: the scenario stops within a bound. */
 extern volatile sig_atomic_t ut_interrupted;
+/* SIGINT/SIGTERM set ut_interrupted; SIGPIPE is ignored. */
+void ut_install_signals(void);
 
 #define UT_DEFAULT_RUNTIME 2.0
 

@@ -26,6 +26,22 @@
 
 volatile sig_atomic_t ut_interrupted;
 
+static void on_signal(int sig)
+{
+	(void)sig;
+	ut_interrupted = 1;
+}
+
+void ut_install_signals(void)
+{
+	struct sigaction sa = { .sa_handler = on_signal };
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+}
+
 #define POLL_MS		20
 #define KILL_BOUND_S	3.0	/* after SIGKILL, before a runner is abandoned */
 

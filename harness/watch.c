@@ -159,22 +159,6 @@ static int parse(int argc, char **argv, struct watch *w)
 	return check_prog(w->argv[0]);
 }
 
-static void on_signal(int sig)
-{
-	(void)sig;
-	ut_interrupted = 1;
-}
-
-static void install_signals(void)
-{
-	struct sigaction sa = { .sa_handler = on_signal };
-
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);
-}
-
 /* Where PROG's stdout and stderr go: DIR/prog.log, or our stderr. */
 static int output_fd(const struct watch *w)
 {
@@ -338,7 +322,7 @@ int ut_cmd_watch(int argc, char **argv)
 	if (err)
 		return skip_unreadable(&w, err);
 	ut_kmsg_close(&k);
-	install_signals();
+	ut_install_signals();
 	printf("# watch: %s, time limit %g s (+%g s, then SIGKILL; %g s more: hang)\n", w.name,
 	       w.limit_s, GRACE_S, KILL_S);
 	watch_run(&w);

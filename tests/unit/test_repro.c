@@ -83,14 +83,33 @@ static int sh(const char *cmd)
 	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
 
+/*
+ * @c as scratch @name.c: it builds with gcc -Wall -Werror, runs one second
+ * of ops on a real overlay and exits 0, and its mounts stay in its own
+ * namespace.
+ */
+static void build_and_run(const char *c, const char *name)
+{
+	char src[300], cmd[1024];
+	FILE *f;
+
+	snprintf(src, sizeof(src), "%s.c", scratch_at(name));
+	f = fopen(src, "w");
+	ck_assert(f && fputs(c, f) >= 0 && !fclose(f));
+	snprintf(cmd, sizeof(cmd), "gcc -O2 -Wall -Werror -o %s %s 2>&1", scratch_at(name), src);
+	ck_assert_msg(!sh(cmd), "%s does not build:\n%s", src, c);
+	snprintf(cmd, sizeof(cmd), "timeout 20 %s 1 %s && ! grep -q ' %s' /proc/self/mountinfo",
+		 scratch_at(name), scratch_at("layers"), scratch_base);
+	ck_assert_msg(!sh(cmd), "%s failed or left a mount", cmd);
+}
+
 /* The emitted program builds warning-free and runs its ops on a real overlay. */
 START_TEST(test_emit_runs)
 {
 	struct ut_script s = { 0 };
 	struct ut_emit em = { .sc = scen(), .script = &s, .nlower = 1,
 			      .about = " * test program\n" };
-	char why[256], cmd[1024], *c;
-	FILE *f;
+	char why[256], *c;
 
 	ck_assert(!ut_script_parse(&s, scen(), SCRIPT, why, sizeof(why)));
 	c = ut_repro_emit_c(&em, why, sizeof(why));
@@ -98,15 +117,7 @@ START_TEST(test_emit_runs)
 	ck_assert_int_eq(ut_repro_op_lines(c), 7);
 	ck_assert_ptr_nonnull(strstr(c, "renameat2(L[0], \"a\", L[0], \"x\", 0);"));
 	ck_assert_ptr_nonnull(strstr(c, "openat(h[0], \"f1\", O_RDONLY | 0)"));
-	f = fopen(scratch_at("repro.c"), "w");
-	ck_assert(f && fputs(c, f) >= 0 && !fclose(f));
-	snprintf(cmd, sizeof(cmd), "gcc -O2 -Wall -Werror -o %s %s 2>&1", scratch_at("repro"),
-		 scratch_at("repro.c"));
-	ck_assert_msg(!sh(cmd), "%s does not build:\n%s", scratch_at("repro.c"), c);
-	/* One second of ops; its mounts live in its own namespace. */
-	snprintf(cmd, sizeof(cmd), "timeout 20 %s 1 %s && ! grep -q ' %s' /proc/self/mountinfo",
-		 scratch_at("repro"), scratch_at("layers"), scratch_base);
-	ck_assert_msg(!sh(cmd), "%s failed or left a mount", cmd);
+	build_and_run(c, "repro");
 	free(c);
 	ut_script_free(&s);
 }
@@ -124,8 +135,7 @@ START_TEST(test_emit_race_runs)
 	struct ut_script s = { 0 };
 	struct ut_emit em = { .sc = scen(), .script = &s, .nlower = 1, .round_s = 0.3,
 			      .race = &tune };
-	char why[256], cmd[1024], *c;
-	FILE *f;
+	char why[256], *c;
 
 	ck_assert(!ut_script_parse(&s, scen(), "w0 openat_held f1 @held0\nm0 rename a x\n", why,
 				   sizeof(why)));
@@ -134,14 +144,7 @@ START_TEST(test_emit_race_runs)
 	ck_assert_int_eq(ut_repro_op_lines(c), 2);
 	ck_assert_ptr_nonnull(strstr(c, "#define OFFSET_NS -1500LL"));
 	ck_assert_ptr_nonnull(strstr(c, "repro_spin_ns(delay[1]);"));
-	f = fopen(scratch_at("race.c"), "w");
-	ck_assert(f && fputs(c, f) >= 0 && !fclose(f));
-	snprintf(cmd, sizeof(cmd), "gcc -O2 -Wall -Werror -o %s %s 2>&1", scratch_at("race"),
-		 scratch_at("race.c"));
-	ck_assert_msg(!sh(cmd), "does not build:\n%s", c);
-	snprintf(cmd, sizeof(cmd), "timeout 20 %s 1 %s && ! grep -q ' %s' /proc/self/mountinfo",
-		 scratch_at("race"), scratch_at("layers"), scratch_base);
-	ck_assert_msg(!sh(cmd), "%s failed or left a mount", cmd);
+	build_and_run(c, "race");
 	free(c);
 	ut_script_free(&s);
 }
