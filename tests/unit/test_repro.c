@@ -103,18 +103,26 @@ static void build_and_run(const char *c, const char *name)
 	ck_assert_msg(!sh(cmd), "%s failed or left a mount", cmd);
 }
 
+/* @text as a script into @s, and the program @em makes of it, with @nops op lines. */
+static char *emit(struct ut_emit *em, struct ut_script *s, const char *text, int nops)
+{
+	char why[256], *c;
+
+	ck_assert_msg(!ut_script_parse(s, scen(), text, why, sizeof(why)), "%s", why);
+	c = ut_repro_emit_c(em, why, sizeof(why));
+	ck_assert_msg(c, "%s", why);
+	ck_assert_int_eq(ut_repro_op_lines(c), nops);
+	return c;
+}
+
 /* The emitted program builds warning-free and runs its ops on a real overlay. */
 START_TEST(test_emit_runs)
 {
 	struct ut_script s = { 0 };
 	struct ut_emit em = { .sc = scen(), .script = &s, .nlower = 1,
 			      .about = " * test program\n" };
-	char why[256], *c;
+	char *c = emit(&em, &s, SCRIPT, 7);
 
-	ck_assert(!ut_script_parse(&s, scen(), SCRIPT, why, sizeof(why)));
-	c = ut_repro_emit_c(&em, why, sizeof(why));
-	ck_assert_msg(c, "%s", why);
-	ck_assert_int_eq(ut_repro_op_lines(c), 7);
 	ck_assert_ptr_nonnull(strstr(c, "renameat2(L[0], \"a\", L[0], \"x\", 0);"));
 	ck_assert_ptr_nonnull(strstr(c, "openat(h[0], \"f1\", O_RDONLY | 0)"));
 	build_and_run(c, "repro");
@@ -135,13 +143,8 @@ START_TEST(test_emit_race_runs)
 	struct ut_script s = { 0 };
 	struct ut_emit em = { .sc = scen(), .script = &s, .nlower = 1, .round_s = 0.3,
 			      .race = &tune };
-	char why[256], *c;
+	char *c = emit(&em, &s, "w0 openat_held f1 @held0\nm0 rename a x\n", 2);
 
-	ck_assert(!ut_script_parse(&s, scen(), "w0 openat_held f1 @held0\nm0 rename a x\n", why,
-				   sizeof(why)));
-	c = ut_repro_emit_c(&em, why, sizeof(why));
-	ck_assert_msg(c, "%s", why);
-	ck_assert_int_eq(ut_repro_op_lines(c), 2);
 	ck_assert_ptr_nonnull(strstr(c, "#define OFFSET_NS -1500LL"));
 	ck_assert_ptr_nonnull(strstr(c, "repro_spin_ns(delay[1]);"));
 	build_and_run(c, "race");
