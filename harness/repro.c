@@ -394,8 +394,10 @@ int ut_repro_main(const struct ut_opts *o, const struct ut_variant *v, const cha
 	bool ok = false;
 
 	(void)argc;
-	if (load_want(&R, result) || !copy || !mkdtemp(root))
+	if (load_want(&R, result) || !copy || !mkdtemp(root)) {
+		free(copy);
 		return UT_EXIT_USAGE;
+	}
 	snprintf(dir, sizeof(dir), "%s/repro", dirname(copy));
 	R.cfg = (struct ut_run_cfg){ .seed = o->seed, .time_s = o->time_s, .workers = o->workers,
 				     .mutators = o->mutators, .hang_timeout = o->hang_timeout,

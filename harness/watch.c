@@ -249,13 +249,15 @@ static void print_ktap(const struct watch *w)
 static void write_json(const struct watch *w)
 {
 	char path[PATH_MAX + 16];
-	json_t *args = json_array(), *left = json_array(), *j;
 	const struct ut_prog *p = &w->prog;
+	json_t *args, *left, *j;
 	struct utsname u;
 	int err;
 
 	if (!w->results)
 		return;
+	args = json_array();
+	left = json_array();
 	uname(&u);
 	for (char **a = w->argv; *a; a++)
 		json_array_append_new(args, json_string(*a));
@@ -297,6 +299,10 @@ static int skip_unreadable(struct watch *w, int err)
 	printf("%s\n", line);
 	ut_ktap_totals(stdout, 0, 0, 1);
 	write_json(w);
+	json_decref(w->c.kmsg);
+	json_decref(w->c.snap);
+	ut_findings_free(&w->r->findings);
+	free(w->r);
 	return UT_EXIT_SKIP;
 }
 

@@ -320,7 +320,7 @@ END_TEST
 /* vm.sh --exec refuses what it cannot boot, in one line, before booting. */
 START_TEST(test_vm_exec_usage)
 {
-	static const struct { const char *args[6], *says; } rows[] = {
+	static const struct { const char *args[7], *says; } rows[] = {	/* NULL-ended */
 		{ { "--exec", "/nonexistent" }, "not an executable file" },
 		{ { "--exec", "@P", "--exec-time", "0" }, "--exec-time wants seconds" },
 		{ { "--exec", "@P", "--exec-time", "1,5" }, "--exec-time wants seconds" },
