@@ -10,6 +10,11 @@
 /bin/busybox --install -s /bin
 export PATH=/bin
 mount -t proc proc /proc
+# vm.sh boots at loglevel=7, so that a boot that hangs shows where; from
+# here on the console says warnings and worse only.  The line ends the
+# boot for vm.sh's boot bound.
+echo 5 > /proc/sys/kernel/printk
+echo "undertow-vm: init"
 mount -t sysfs sys /sys
 mount -t devtmpfs dev /dev
 mount -t tmpfs tmp /tmp

@@ -4,7 +4,7 @@
 #   harness/vm.sh [--kernel-version V]... [--kernel PATH [--modules DIR]]
 #                 [--debug-kernel [--kernel-version V] [--kernel-src DIR]]
 #                 [--overlay-ko FILE] [--kmod FILE.ko]... [--vm-oops panic|continue]
-#                 [--vm-smp N] [--vm-mem MB] [--vm-silence SECS]
+#                 [--vm-smp N] [--vm-mem MB] [--vm-silence SECS] [--vm-boot SECS]
 #                 [RUN OPTIONS] [SCENARIO|TAG ...]
 #   harness/vm.sh [KERNEL OPTIONS as above] --exec FILE [--exec-time S]
 #   harness/vm.sh [VM OPTIONS] repro [REPRO OPTIONS] RESULT.json
@@ -54,6 +54,8 @@ smp=2
 mem=1024
 silence=120		# seconds without guest output: a hang (--vm-silence)
 silence_set=
+boot_bound=300		# seconds for the guest to reach its init (--vm-boot)
+boot_tries=3		# boots tried when one hangs before init
 exec_file=		# --exec: the program the guest's undertow watch runs
 exec_time=
 versions=()
@@ -80,7 +82,7 @@ kopts=()	# the options that choose the kernel, for repro's fresh VMs
 while [ $# -gt 0 ]; do
 	case $1 in
 	--kernel-version | --kernel | --modules | --overlay-ko | --kernel-src | --kmod | --vm-oops | \
-	--vm-smp | --vm-mem) kopts+=("$1" "${2:-}") ;;
+	--vm-smp | --vm-mem | --vm-boot) kopts+=("$1" "${2:-}") ;;
 	--debug-kernel) kopts+=("$1") ;;
 	esac
 	case $1 in
@@ -94,6 +96,7 @@ while [ $# -gt 0 ]; do
 	--vm-oops) oops=${2:?--vm-oops wants panic or continue}; shift 2 ;;
 	--vm-smp) smp=${2:?}; shift 2 ;;
 	--vm-mem) mem=${2:?}; shift 2 ;;
+	--vm-boot) boot_bound=${2:-}; shift 2 || die "--vm-boot wants seconds" ;;
 	--vm-silence) silence=${2:?--vm-silence wants seconds}; silence_set=1; shift 2 ;;
 	--exec) exec_file=${2:?--exec wants a file}; shift 2 ;;
 	--exec-time) exec_time=${2:?--exec-time wants seconds}; shift 2 ;;
@@ -106,6 +109,7 @@ while [ $# -gt 0 ]; do
 	esac
 done
 [ -n "$ksrc" ] && [ -z "$debug" ] && die "--kernel-src is for --debug-kernel"
+[[ $boot_bound =~ ^[1-9][0-9]*$ ]] || die "--vm-boot wants whole seconds, not '$boot_bound'"
 repro_result=
 if [ "${args[0]:-}" = repro ]; then
 	[ ${#args[@]} -ge 2 ] || die "repro wants RESULT.json"
@@ -221,9 +225,69 @@ prepare_own_kernel() {
 	echo "$kd"
 }
 
+# One boot of kernel dir $1 with the per-boot files in $2, -smp $3; sets
+# how (ok, panic, hang or boot-hang) and rc (qemu's exit code).  The boot
+# is verbose (loglevel=7) so that a boot that hangs shows where; the
+# guest's init turns the console down to 5 first thing and says so
+# ("undertow-vm: init"), which ends the boot.  A guest that says nothing
+# for $silence seconds is hung; one that has not reached its init after
+# $boot_bound seconds too, and that is a boot hang.
+boot_guest() {
+	local kd=$1 w=$2 smp_n=$3 qpid last=-1 quiet=0 size t0 booted=
+	how=''; t0=$SECONDS
+	: > "$w/console.log"
+	: > "$w/data.log"
+	# no_timer_check: under TCG on a loaded host the IO-APIC timer check can
+	# time out and panic the boot ("IO-APIC + timer doesn't work!").
+	qemu-system-x86_64 -accel tcg -smp "$smp_n" -m "$mem" -nodefaults -no-user-config \
+		-display none -no-reboot -serial "file:$w/console.log" -serial "file:$w/data.log" \
+		-device pvpanic -action panic=exit-failure -kernel "$kd/vmlinux" -initrd "$w/initrd" \
+		-append "console=ttyS0 panic=-1 ${cmdline_oops:+$cmdline_oops }loglevel=7 no_timer_check undertow.vm=1" &
+	qpid=$!
+	while kill -0 "$qpid" 2>/dev/null; do
+		sleep 1
+		size=$(( $(stat -c %s "$w/console.log") + $(stat -c %s "$w/data.log") ))
+		if [ "$size" = "$last" ]; then
+			quiet=$((quiet + 1))
+		else
+			quiet=0
+			last=$size
+			say "$(basename "$kd"): $(grep -a '^# start ' "$w/data.log" | tail -n 1 | cut -c9-)"
+		fi
+		[ -n "$booted" ] || ! grep -aq '^undertow-vm: init' "$w/console.log" || booted=1
+		if [ "$quiet" -ge "$silence" ] || { [ -z "$booted" ] && [ $((SECONDS - t0)) -ge "$boot_bound" ]; }; then
+			kill -9 "$qpid" 2>/dev/null
+			how=hang
+			[ -n "$booted" ] || how=boot-hang
+		fi
+	done
+	# (bash's own "Killed" line for a qemu we killed says nothing new)
+	{ wait "$qpid"; } 2>/dev/null
+	rc=$?
+	[ -t 2 ] && printf '\r\033[K' >&2
+	[ -n "$how" ] || { [ "$rc" -eq 0 ] && how=ok || how=panic; }
+}
+
+# boot_guest, again after a boot hang: a kernel that stalls before our init
+# ran (seen with the debug kernel under TCG: an early-boot RCU-tasks self
+# test waiting for good) has run nothing of ours, so nothing is lost.  At
+# most $boot_tries boots; each boot hang is said on stderr with the last
+# console line.  Sets how and rc; after the last try a boot hang is a hang.
+boot_retrying() {
+	local n t
+	for ((n = 1; n <= boot_tries; n++)); do
+		t=$SECONDS
+		boot_guest "$@"
+		[ "$how" = boot-hang ] || return 0
+		echo "vm.sh: boot $n of $boot_tries hung before the guest's init ran" \
+		     "($((SECONDS - t)) s); console ends: $(tail -n 1 "$2/console.log")" >&2
+	done
+	how=hang
+}
+
 # Boot kernel dir $1 with the run's arguments; results under $2; prints the verdict word.
 run_vm() {
-	local kd=$1 res=$2 smp_n=$3 w initrd how qpid last=-1 quiet=0 size rc m
+	local kd=$1 res=$2 smp_n=$3 w initrd m
 	w=$(mktemp -d)
 	initrd=$(ir_build "$kd" "$top/build/static/undertow" "$overlay_ko") || return 2
 	# This boot's own files: the arguments (of the run, or of the watch and
@@ -248,35 +312,7 @@ run_vm() {
 	done
 	(cd "$w/boot" && find . | cpio -o -H newc --quiet | gzip -1) > "$w/args.cpio.gz"
 	cat "$initrd" "$w/args.cpio.gz" > "$w/initrd"
-	: > "$w/console.log"
-	: > "$w/data.log"
-	# no_timer_check: under TCG on a loaded host the IO-APIC timer check can
-	# time out and panic the boot ("IO-APIC + timer doesn't work!").
-	qemu-system-x86_64 -accel tcg -smp "$smp_n" -m "$mem" -nodefaults -no-user-config \
-		-display none -no-reboot -serial "file:$w/console.log" -serial "file:$w/data.log" \
-		-device pvpanic -action panic=exit-failure -kernel "$kd/vmlinux" -initrd "$w/initrd" \
-		-append "console=ttyS0 panic=-1 ${cmdline_oops:+$cmdline_oops }loglevel=5 no_timer_check undertow.vm=1" &
-	qpid=$!
-	# A guest that says nothing for $silence seconds is hung.
-	while kill -0 "$qpid" 2>/dev/null; do
-		sleep 1
-		size=$(( $(stat -c %s "$w/console.log") + $(stat -c %s "$w/data.log") ))
-		if [ "$size" = "$last" ]; then
-			quiet=$((quiet + 1))
-		else
-			quiet=0
-			last=$size
-			say "$(basename "$kd"): $(grep -a '^# start ' "$w/data.log" | tail -n 1 | cut -c9-)"
-		fi
-		if [ "$quiet" -ge "$silence" ]; then
-			kill -9 "$qpid" 2>/dev/null
-			how=hang
-		fi
-	done
-	wait "$qpid"
-	rc=$?
-	[ -t 2 ] && printf '\r\033[K' >&2
-	[ -n "${how:-}" ] || { [ "$rc" -eq 0 ] && how=ok || how=panic; }
+	boot_retrying "$kd" "$w" "$smp_n"
 	if [ -n "$exec_file" ]; then
 		"$top/undertow" vm-watch "$w/data.log" "$w/console.log" "$how" \
 			"/exec/$(basename "$exec_file")"

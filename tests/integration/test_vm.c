@@ -99,6 +99,35 @@ START_TEST(test_vm_silence_is_hang)
 }
 END_TEST
 
+/*
+ * A guest that has not reached its init within --vm-boot seconds is a boot
+ * hang: killed, said on stderr, booted again, 3 boots in all, then a hang.
+ * No kernel reaches its init in 1 s under TCG, so all 3 boots hang here.
+ */
+START_TEST(test_vm_boot_hang_retried)
+{
+	char *res = it_mkdtemp("vmboot"), *runsh = realpath("run.sh", NULL);
+	char *argv[] = { runsh, "--vm", "--vm-boot", "1", "--results", res, "-t", "1",
+			 "lower-dir-rename", NULL };
+	struct run_opts o = { .timeout_s = 300, .exec_argv = true };
+	struct proc_out p = run_undertow_ex(argv, &o);
+
+	ck_assert_msg(p.exit_code == 1, "%s\n%s", proc_desc(&p), p.err);
+	for (int n = 1; n <= 3; n++) {
+		char *want = it_fmt("vm.sh: boot %d of 3 hung before the guest's init ran", n);
+
+		ck_assert_msg(strstr(p.err, want), "no \"%s\" in:\n%s", want, p.err);
+		free(want);
+	}
+	ck_assert_msg(strstr(p.err, "the guest sent no results (hang)"), "%s", p.err);
+	ck_assert_msg(!strstr(p.err, "Killed"), "%s", p.err);
+	ck_assert_msg(p.elapsed_s < 120, "took %.0f s", p.elapsed_s);
+	proc_out_free(&p);
+	free(runsh);
+	free(res);
+}
+END_TEST
+
 Suite *vm_suite(void)
 {
 	Suite *s = suite_create("vm");
@@ -107,6 +136,7 @@ Suite *vm_suite(void)
 	tcase_set_timeout(tc, 960);
 	tcase_add_test(tc, test_vm_run_and_panic);
 	tcase_add_test(tc, test_vm_silence_is_hang);
+	tcase_add_test(tc, test_vm_boot_hang_retried);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -317,7 +317,7 @@ START_TEST(test_vm_watch_logs)
 }
 END_TEST
 
-/* vm.sh --exec refuses what it cannot boot, in one line, before booting. */
+/* vm.sh refuses what it cannot boot (--exec's and --vm-boot's), in one line, before booting. */
 START_TEST(test_vm_exec_usage)
 {
 	static const struct { const char *args[7], *says; } rows[] = {	/* NULL-ended */
@@ -328,6 +328,9 @@ START_TEST(test_vm_exec_usage)
 		{ { "--exec", "@P", "-t", "1" }, "no run options or scenarios" },
 		{ { "--exec", "@P", "--kernel-version", "6.1", "--kernel-version", "6.12" },
 		  "one --kernel-version" },
+		{ { "--vm-boot", "0" }, "--vm-boot wants whole seconds" },
+		{ { "--vm-boot", "1.5", "--exec", "@P" }, "--vm-boot wants whole seconds" },
+		{ { "--vm-boot" }, "--vm-boot wants seconds" },
 	};
 	char *vmsh = realpath("harness/vm.sh", NULL), *prog = it_helper_path("watchprog");
 
