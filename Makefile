@@ -102,9 +102,12 @@ check-repro: deps
 
 # The debug-kernel detectors for real (tests/integration/test_debug_kernel.c):
 # builds the debug kernel once (tens of minutes from a cold cache, see
-# README), then boots it.  Not part of check.
+# README), then boots it; and the lost-data check for real, through an
+# overlay.ko from Debian's linux-source with a deliberate bug
+# (test_vm_lost.c).  Not part of check.
 check-debug: deps
 	@$(MAKE) --no-print-directory all $(BUILD)/int-tests
+	UNDERTOW=$(BUILD)/undertow UNDERTOW_CHECK_DEBUG=1 CK_RUN_SUITE=vm_lost $(BUILD)/int-tests
 	UNDERTOW=$(BUILD)/undertow UNDERTOW_CHECK_DEBUG=1 CK_RUN_SUITE=debug_kernel $(BUILD)/int-tests
 
 sanitize: deps

@@ -349,7 +349,7 @@ static const char css[] =
 	".badge{display:inline-block;padding:0 8px;border-radius:9px;color:#fff;font-weight:700;"
 	"font-size:11px;line-height:18px;text-transform:uppercase;letter-spacing:.03em}\n"
 	".v-pass{background:#2e9e44}.v-skip{background:#8a8f94}.v-fail{background:#e07b00}"
-	".v-broken{background:#7b4fb0}.v-leak{background:#b8860b}.v-hang{background:#c0392b}"
+	".v-broken{background:#7b4fb0}.v-leak{background:#b8860b}.v-corrupt{background:#d35400}.v-hang{background:#c0392b}"
 	".v-crash{background:#7f0000}.v-info{background:#3b7dd8}.v-unknown{background:#444}\n"
 	"section.var{border:1px solid #d8dde1;border-radius:6px;padding:12px 14px;margin:16px 0}\n"
 	".sub{color:#666;font-weight:400;font-size:13px}\n"

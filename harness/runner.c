@@ -82,19 +82,10 @@ static int seed_layers(struct runner *R, char *why, size_t sz)
 
 static int mount_overlay(struct runner *R)
 {
-	struct ut_layers *l = &R->lay;
-	struct ut_mount_req req = {
-		.nlower = l->nlower,
-		.upper = l->has_upper ? l->upper : NULL,
-		.work = l->has_upper ? l->work : NULL,
-		.opts = R->opts,
-		.dataonly = l->dataonly[0] ? l->dataonly : NULL,
-		.target = l->merged,
-	};
+	struct ut_mount_req req;
 	struct ut_mount_res res;
 
-	for (int i = 0; i < l->nlower; i++)
-		req.lower[i] = l->lower_mnt[i];
+	ut_layers_mount_req(&R->lay, R->opts, R->lay.merged, &req);
 	if (!ut_ovl_mount(&req, &res)) {
 		R->c.mounted = true;
 		json_object_set_new(R->c.snap, "mount_api",
@@ -279,6 +270,8 @@ static void drive(struct runner *R, double runtime)
 		}
 		if (stopping && stop_asked(R) && now - stop_at > STOP_GRACE_S)
 			break;
+		if (!stopping)	/* runner-side detectors that act while it runs */
+			ut_detect_tick(&R->c, now);
 	}
 	R->ctl->duration_s = ut_now() - t0;
 	ut_engine_stop(e);
@@ -360,7 +353,8 @@ void ut_runner_main(const struct ut_variant *v, const struct ut_run_cfg *cfg,
 	R = (struct runner){ .v = v, .cfg = cfg, .ctl = ctl, .e = e, .msgfd = msgfd };
 	R.c = (struct ut_det_ctx){ .sc = v->sc, .r = &R.r, .snap = json_object(), .e = e,
 				   .lay = &R.lay, .hang_timeout = cfg->hang_timeout,
-				   .kmemleak = cfg->kmemleak, .fail = cfg->fail };
+				   .kmemleak = cfg->kmemleak, .fail = cfg->fail,
+				   .ovl_opts = R.opts, .runtime = runtime };
 	/* Its name says which scenario it runs (ps, hung-task reports, test probes). */
 	prctl(PR_SET_NAME, v->sc->name);
 	for (int w = 0; w < UT_AT_NR; w++)

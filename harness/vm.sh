@@ -230,19 +230,25 @@ prepare_own_kernel() {
 # is verbose (loglevel=7) so that a boot that hangs shows where; the
 # guest's init turns the console down to 5 first thing and says so
 # ("undertow-vm: init"), which ends the boot.  A guest that says nothing
-# for $silence seconds is hung; one that has not reached its init after
-# $boot_bound seconds too, and that is a boot hang.
+# for $silence seconds is hung.  A boot hang: one that has not reached its
+# init after $boot_bound seconds, or was silent for $boot_silence (at most
+# 120 s: a verbose boot's longest gap seen was 27 s, under a load of 8).
 boot_guest() {
-	local kd=$1 w=$2 smp_n=$3 qpid last=-1 quiet=0 size t0 booted=
+	local kd=$1 w=$2 smp_n=$3 qpid last=-1 quiet=0 size t0 booted='' boot_silence=$silence
 	how=''; t0=$SECONDS
+	[ "$boot_silence" -le 120 ] || boot_silence=120
 	: > "$w/console.log"
 	: > "$w/data.log"
 	# no_timer_check: under TCG on a loaded host the IO-APIC timer check can
 	# time out and panic the boot ("IO-APIC + timer doesn't work!").
-	qemu-system-x86_64 -accel tcg -smp "$smp_n" -m "$mem" -nodefaults -no-user-config \
+	# In a subshell of its own, whose stderr keeps bash's "Killed" line
+	# for a qemu we killed out of ours; qemu's own complaints are shown.
+	(qemu-system-x86_64 -accel tcg -smp "$smp_n" -m "$mem" -nodefaults -no-user-config \
 		-display none -no-reboot -serial "file:$w/console.log" -serial "file:$w/data.log" \
 		-device pvpanic -action panic=exit-failure -kernel "$kd/vmlinux" -initrd "$w/initrd" \
-		-append "console=ttyS0 panic=-1 ${cmdline_oops:+$cmdline_oops }loglevel=7 no_timer_check undertow.vm=1" &
+		-append "console=ttyS0 panic=-1 ${cmdline_oops:+$cmdline_oops }loglevel=7 no_timer_check undertow.vm=1"
+		exit $?	# (not the last command: bash forks qemu rather than exec it)
+	) 2> "$w/qemu.err" &
 	qpid=$!
 	while kill -0 "$qpid" 2>/dev/null; do
 		sleep 1
@@ -255,15 +261,16 @@ boot_guest() {
 			say "$(basename "$kd"): $(grep -a '^# start ' "$w/data.log" | tail -n 1 | cut -c9-)"
 		fi
 		[ -n "$booted" ] || ! grep -aq '^undertow-vm: init' "$w/console.log" || booted=1
-		if [ "$quiet" -ge "$silence" ] || { [ -z "$booted" ] && [ $((SECONDS - t0)) -ge "$boot_bound" ]; }; then
-			kill -9 "$qpid" 2>/dev/null
+		if [ "$quiet" -ge "$silence" ] || { [ -z "$booted" ] &&
+		   { [ $((SECONDS - t0)) -ge "$boot_bound" ] || [ "$quiet" -ge "$boot_silence" ]; }; }; then
+			pkill -9 -P "$qpid"
 			how=hang
 			[ -n "$booted" ] || how=boot-hang
 		fi
 	done
-	# (bash's own "Killed" line for a qemu we killed says nothing new)
-	{ wait "$qpid"; } 2>/dev/null
+	wait "$qpid"
 	rc=$?
+	grep -v ' Killed  *qemu-system' "$w/qemu.err" >&2
 	[ -t 2 ] && printf '\r\033[K' >&2
 	[ -n "$how" ] || { [ "$rc" -eq 0 ] && how=ok || how=panic; }
 }
@@ -358,6 +365,7 @@ verify_repro() {
 }
 
 need qemu-system-x86_64 qemu-system-x86
+need pkill procps
 need busybox busybox-static
 need cpio cpio
 need zstd zstd

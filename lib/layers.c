@@ -111,6 +111,21 @@ int ut_layers_make(struct ut_layers *l, const char *dir, int nlower, bool upper,
 	return err;
 }
 
+void ut_layers_mount_req(const struct ut_layers *l, const char *opts, const char *target,
+			 struct ut_mount_req *req)
+{
+	*req = (struct ut_mount_req){
+		.nlower = l->nlower,
+		.upper = l->has_upper ? l->upper : NULL,
+		.work = l->has_upper ? l->work : NULL,
+		.opts = opts,
+		.dataonly = l->dataonly[0] ? l->dataonly : NULL,
+		.target = target,
+	};
+	for (int i = 0; i < l->nlower; i++)
+		req->lower[i] = l->lower_mnt[i];
+}
+
 void ut_layers_abort(const struct ut_layers *l)
 {
 	if (l->ops && l->ops->abort)

@@ -66,6 +66,10 @@ struct ut_layers {
  */
 int ut_layers_make(struct ut_layers *l, const char *dir, int nlower, bool upper,
 		   bool dataonly, const struct ut_backend_spec *be, char *why, size_t whysz);
+struct ut_mount_req;
+/* What mounting @l's overlay with @opts at @target asks for (runner, remount). */
+void ut_layers_mount_req(const struct ut_layers *l, const char *opts, const char *target,
+			 struct ut_mount_req *req);
 /*
  * Make tasks blocked in a layer return (FUSE lowers: abort the connection,
  * pending and later requests fail).  Call it before ut_layers_destroy()

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
-/* prng.c - seeding for the per-process PRNG. */
+/* prng.c - seeding for the per-process PRNG, and FNV-1a. */
+#include <string.h>
+
 #include "prng.h"
 
 static uint64_t splitmix64(uint64_t *x)
@@ -19,10 +21,16 @@ void ut_rng_seed(struct ut_rng *r, uint64_t seed)
 
 uint64_t ut_fnv1a(const char *s)
 {
+	return ut_fnv1a_buf(s, strlen(s));
+}
+
+uint64_t ut_fnv1a_buf(const void *p, size_t n)
+{
+	const unsigned char *b = p;
 	uint64_t h = 0xcbf29ce484222325ULL;
 
-	while (*s) {
-		h ^= (unsigned char)*s++;
+	for (size_t i = 0; i < n; i++) {
+		h ^= b[i];
 		h *= 0x100000001b3ULL;
 	}
 	return h;

@@ -3,6 +3,7 @@
 #ifndef UT_PRNG_H
 #define UT_PRNG_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 struct ut_rng {
@@ -14,6 +15,7 @@ void ut_rng_seed(struct ut_rng *r, uint64_t seed);
 void ut_rng_seed_for(struct ut_rng *r, uint64_t run_seed, const char *scenario,
 		     int role, int idx);
 uint64_t ut_fnv1a(const char *s);
+uint64_t ut_fnv1a_buf(const void *p, size_t n);	/* FNV-1a 64 of @n bytes */
 
 static inline uint64_t ut_rotl(uint64_t x, int k)
 {

@@ -69,6 +69,13 @@ struct ut_scenario {
 	const char *incompatible;	/* overlay option keys it cannot run with */
 	bool needs_root;		/* cannot run in a user namespace */
 	/*
+	 * Lost data (det_bystander.c): the runner writes files under
+	 * ut-bystander/ through the overlay while the scenario runs, a subtree
+	 * no op of the scenario may name, and checks them at the end and after
+	 * a remount.  For scenarios with an upper layer.
+	 */
+	bool bystander;
+	/*
 	 * Seed entries "L:path[spec]", L = 0..3 (lower) or u (upper):
 	 *   "0:d/"        directory        "0:d/f=text"  file with text
 	 *   "0:d/f="      empty file       "0:d/l->tgt"  symlink

@@ -9,7 +9,8 @@
 
 static const char *const names[UT_NVERDICT] = {
 	[UT_SKIP] = "skip", [UT_PASS] = "pass", [UT_FAIL] = "fail",
-	[UT_BROKEN] = "broken", [UT_LEAK] = "leak", [UT_HANG] = "hang",
+	[UT_BROKEN] = "broken", [UT_LEAK] = "leak", [UT_CORRUPT] = "corrupt",
+	[UT_HANG] = "hang",
 	[UT_CRASH] = "crash",
 };
 

@@ -12,6 +12,7 @@ enum ut_verdict {
 	UT_FAIL,	/* an errno the scenario does not tolerate */
 	UT_BROKEN,	/* the harness could not run it */
 	UT_LEAK,
+	UT_CORRUPT,	/* lost data: a file nobody changed underneath holds the wrong bytes */
 	UT_HANG,
 	UT_CRASH,
 	UT_NVERDICT

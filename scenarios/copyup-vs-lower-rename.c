@@ -16,6 +16,7 @@ static const struct ut_scenario sc = {
 	.desc = "copy-up (write, chmod, setxattr, truncate) while lower parents are renamed",
 	.tags = "copyup lower rename quick",
 	.lowers = 1,
+	.bystander = true,	/* lost data in ut-bystander/ (det_bystander.c) */
 	.seed = UT_NAMES("0:p/", "0:p/f0=0", "0:p/f1=1", "0:p/s/", "0:p/s/f2=2", "0:q/",
 			 "0:q/f3=3"),
 	.names = F,

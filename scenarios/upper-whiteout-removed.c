@@ -14,6 +14,7 @@ static const struct ut_scenario sc = {
 	.desc = "remove/recreate upper whiteouts under create and mkdir (overlay/063)",
 	.tags = "upper whiteout fstests quick",
 	.lowers = 1,
+	.bystander = true,	/* lost data in ut-bystander/ (det_bystander.c) */
 	.seed = UT_NAMES("0:w/", "0:w/a=", "0:w/b=", "0:w/c/", "0:w/d=", "0:w/e/",
 			 "u:w/", "u:w/a!", "u:w/c!"),
 	.names = W,

@@ -28,7 +28,7 @@
 
 enum ut_det_side { UT_DET_SUPERVISOR, UT_DET_RUNNER };
 
-#define UT_DET_MAX	16
+#define UT_DET_MAX	24
 
 /* How the runner ended, as the supervisor saw it. */
 struct ut_runner_fate {
@@ -57,6 +57,8 @@ struct ut_det_ctx {
 	bool sysrq, kmemleak, coverage;
 	json_t *keys;			/* supervisor: more top-level keys of the result */
 	struct ut_fail_cfg fail;	/* --fail, mask 0 = off */
+	const char *ovl_opts;		/* runner: the options it mounted with */
+	double runtime;			/* runner: how long the ops are to run (s) */
 	/* What happened so far, for detectors that must not judge a stuck run. */
 	bool hung, busy, mounted, interrupted;
 	void *state[UT_DET_MAX];
@@ -68,7 +70,10 @@ struct ut_detector {
 	double bound_s;			/* runner side: step bound, + hang timeout */
 	void *(*before)(struct ut_det_ctx *c);
 	void (*after)(struct ut_det_ctx *c, void *state);
-	/* Supervisor side, while the engine runs: true when it found a hang. */
+	/*
+	 * While the engine runs: supervisor side, true when it found a hang;
+	 * runner side, its work between the runner's polls (return ignored).
+	 */
 	bool (*tick)(struct ut_det_ctx *c, void *state, double now);
 };
 

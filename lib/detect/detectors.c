@@ -7,14 +7,15 @@
 extern const struct ut_detector ut_det_kmsg, ut_det_taint, ut_det_selfcheck,
 	ut_det_watchdog, ut_det_exits, ut_det_errnos, ut_det_umount, ut_det_slab,
 	ut_det_kmemleak, ut_det_layers, ut_det_effective, ut_det_coverage, ut_det_lockdep,
-	ut_det_failinj;
+	ut_det_failinj, ut_det_bystander, ut_det_bystander_remount;
 
 /*
  * before() runs top down, after() bottom up.  Supervisor side: the kernel
  * log is drained before exits are judged, so a dead runner is judged by
  * what the kernel said; the self-check brackets everything.  Runner side,
- * as teardown: umount first (EBUSY is a leak), the slab once the overlay
- * is gone, kmemleak, and the layers last.  Coverage comes first: it mounts
+ * as teardown: the lost-data check while still mounted, umount (EBUSY is
+ * a leak), the same check on a fresh mount, the slab once the overlay is
+ * gone, kmemleak, and the layers last.  Coverage comes first: it mounts
  * tracefs (once) before the self-check counts mounts, and reads its counts
  * last, after the runner is gone.
  */
@@ -32,7 +33,9 @@ const struct ut_detector *const ut_detectors[] = {
 	&ut_det_layers,
 	&ut_det_kmemleak,
 	&ut_det_slab,
+	&ut_det_bystander_remount,
 	&ut_det_umount,
+	&ut_det_bystander,
 	NULL
 };
 

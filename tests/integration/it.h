@@ -155,6 +155,12 @@ void it_stallfs_stop(pid_t server, const char *mnt);
  * with the script's output kept in *p.
  */
 char *it_build_kmod(struct proc_out *p, double bound_s);
+/*
+ * tests/kmod/ovlbug/build.sh PATCH (a file there; NULL: the pristine
+ * source) within @bound_s: the overlay.ko's path, or NULL with the
+ * script's output kept in *p.
+ */
+char *it_build_ovlbug(const char *patch, struct proc_out *p, double bound_s);
 
 Suite *cli_suite(void);
 Suite *scenarios_suite(void);
@@ -187,5 +193,6 @@ Suite *vm_watch_suite(void);
 Suite *race_suite(void);
 /* Only with UNDERTOW_CHECK_DEBUG=1 (make check-debug): builds and boots the debug kernel. */
 Suite *debug_kernel_suite(void);
+Suite *vm_lost_suite(void);
 
 #endif

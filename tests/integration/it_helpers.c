@@ -70,9 +70,9 @@ void it_stallfs_stop(pid_t server, const char *mnt)
 	umount2(mnt, MNT_DETACH);
 }
 
-char *it_build_kmod(struct proc_out *p, double bound_s)
+/* The first line of @argv's output when it names an existing .ko, or NULL. */
+static char *ko_of(char *const argv[], struct proc_out *p, double bound_s)
 {
-	char *argv[] = { "tests/kmod/build.sh", NULL };
 	struct run_opts o = { .timeout_s = bound_s, .exec_argv = true };
 	char *cwd = realpath(".", NULL), *ko, *e;
 
@@ -87,5 +87,22 @@ char *it_build_kmod(struct proc_out *p, double bound_s)
 		free(ko);
 		return NULL;
 	}
+	return ko;
+}
+
+char *it_build_kmod(struct proc_out *p, double bound_s)
+{
+	char *argv[] = { "tests/kmod/build.sh", NULL };
+
+	return ko_of(argv, p, bound_s);
+}
+
+char *it_build_ovlbug(const char *patch, struct proc_out *p, double bound_s)
+{
+	char *top = realpath(".", NULL), *sh = it_fmt("%s/tests/kmod/ovlbug/build.sh", top);
+	char *path = it_fmt("%s/tests/kmod/ovlbug/%s", top, patch ? patch : "none");
+	char *argv[] = { sh, patch ? path : "none", NULL }, *ko = ko_of(argv, p, bound_s);
+
+	free(path), free(sh), free(top);
 	return ko;
 }

@@ -190,6 +190,19 @@ START_TEST(test_sysrq_and_hung_task)
 }
 END_TEST
 
+/* The lost-data check ran: files written while it ran, all 6 checked twice. */
+static void want_bystander_checked(json_t *j, const char *name)
+{
+	json_t *s = json_object_get(j, "snapshots");
+
+	ck_assert_msg(json_integer_value(json_object_get(s, "bystander_ops")) > 10,
+		      "%s: bystander ops %lld", name,
+		      json_integer_value(json_object_get(s, "bystander_ops")));
+	ck_assert_int_eq(json_integer_value(json_object_get(s, "bystander_checked_at_end")), 6);
+	ck_assert_int_eq(json_integer_value(json_object_get(s, "bystander_checked_after_remount")),
+			 6);
+}
+
 START_TEST(test_clean_run_quiet)
 {
 	char *res = it_mkdtemp("clean"), *dir, why[1024];
@@ -206,6 +219,7 @@ START_TEST(test_clean_run_quiet)
 		size_t k;
 
 		ck_assert_str_eq(verdict(j), "pass");
+		want_bystander_checked(j, names[i]);
 		/* Only information may be noted; no detector speaks. */
 		json_array_foreach(json_object_get(j, "findings"), k, f)
 			ck_assert_msg(!strcmp(json_string_value(json_object_get(f, "kind")), "info"),

@@ -68,8 +68,10 @@ int main(void)
 	srunner_add_suite(sr, watch_suite());
 	srunner_add_suite(sr, vm_watch_suite());
 	srunner_add_suite(sr, race_suite());
-	if (getenv("UNDERTOW_CHECK_DEBUG"))
+	if (getenv("UNDERTOW_CHECK_DEBUG")) {
 		srunner_add_suite(sr, debug_kernel_suite());
+		srunner_add_suite(sr, vm_lost_suite());
+	}
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

@@ -105,10 +105,10 @@ static const char *verdict_of(const char *dir, const char *file)
 
 static int rank(const char *v)
 {
-	static const char *const order[] = { "skip", "pass", "fail", "broken", "leak", "hang",
-					     "crash" };
+	static const char *const order[] = { "skip", "pass", "fail", "broken", "leak", "corrupt",
+					     "hang", "crash" };
 
-	for (int i = 0; i < 7; i++)
+	for (int i = 0; i < 8; i++)
 		if (!strcmp(order[i], v))
 			return i;
 	ck_abort_msg("unknown verdict '%s'", v);

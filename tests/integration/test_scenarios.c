@@ -247,7 +247,7 @@ END_TEST
 /* ---- test 3: result files against KTAP ---- */
 
 static const char *const verdicts[] = {
-	"skip", "pass", "fail", "broken", "leak", "hang", "crash", NULL
+	"skip", "pass", "fail", "broken", "leak", "corrupt", "hang", "crash", NULL
 };
 
 static bool known_verdict(const char *v)

@@ -35,27 +35,6 @@ struct bug {
 	const char *warn;	/* the bug's WARN text */
 };
 
-/* tests/kmod/ovlbug/build.sh [PATCH]: the overlay.ko's path (NULL: failed, output in *p). */
-static char *build_ko(const char *patch, struct proc_out *p)
-{
-	char *top = realpath(".", NULL), *sh = it_fmt("%s/tests/kmod/ovlbug/build.sh", top);
-	char *path = it_fmt("%s/tests/kmod/ovlbug/%s", top, patch ? patch : "none");
-	char *argv[] = { sh, patch ? path : "none", NULL };
-	struct run_opts o = { .timeout_s = BUILD_BOUND_S, .exec_argv = true, .cwd = top };
-	char *ko;
-
-	*p = run_undertow_ex(argv, &o);
-	free(path), free(sh), free(top);
-	if (p->exit_code != 0)
-		return NULL;
-	ko = it_fmt("%.*s", (int)strcspn(p->out, "\n"), p->out);
-	if (!strstr(ko, ".ko") || !it_exists(ko)) {
-		free(ko);
-		return NULL;
-	}
-	return ko;
-}
-
 static struct proc_out vm(char **argv, double timeout_s)
 {
 	struct run_opts o = { .timeout_s = timeout_s, .exec_argv = true };
@@ -92,10 +71,10 @@ static void prove(const struct bug *b)
 	double t0;
 	int hits = -1;
 
-	ko = build_ko(b->patch, &p);
+	ko = it_build_ovlbug(b->patch, &p, BUILD_BOUND_S);
 	ck_assert_msg(ko, "build %s: %s\n%s%s", b->patch, proc_desc(&p), p.out, p.err);
 	proc_out_free(&p);
-	pristine = build_ko(NULL, &p);
+	pristine = it_build_ovlbug(NULL, &p, BUILD_BOUND_S);
 	ck_assert_msg(pristine, "pristine build: %s\n%s%s", proc_desc(&p), p.out, p.err);
 	proc_out_free(&p);
 

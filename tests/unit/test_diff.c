@@ -271,10 +271,10 @@ END_TEST
 
 START_TEST(verdict_order)
 {
-	static const char *const order[] = { "skip", "pass", "fail", "broken", "leak", "hang",
-					     "crash" };
+	static const char *const order[] = { "skip", "pass", "fail", "broken", "leak", "corrupt",
+					     "hang", "crash" };
 
-	for (int i = 0; i + 1 < 7; i++) {
+	for (int i = 0; i + 1 < 8; i++) {
 		struct fx_var a = { "x", "x", order[i], NULL };
 		struct fx_var b = { "x", "x", order[i + 1], NULL };
 		char da[16], db[16];
