@@ -4,11 +4,12 @@
  * for what changes underneath, but not for what nobody touches.  In a
  * scenario that asks for it (.bystander), the runner writes files under
  * ut-bystander/, a subtree no op names, through the overlay while the
- * workers and mutators run: lower files copied up by a small write at
- * their start, one a quarter, a half and three quarters into the run (so
- * that copy-ups meet the layers in several states), files created through
- * the overlay, then writes and truncates at random offsets, one op per
- * runner poll.  It keeps what each file must hold.
+ * workers and mutators run: three lower files, each copied up by a small
+ * write at its start a quarter, a half and three quarters into the run
+ * (so that copy-ups meet the layers in several states) and then left
+ * alone (later writes would hide what a copy-up lost), and three files
+ * created through the overlay and then written and truncated at random
+ * offsets, one op per runner poll.  It keeps what each file must hold.
  * At the end, still mounted, and again on a fresh mount of the same layers
  * after the umount, each must hold exactly that: a mismatch is `corrupt`,
  * with the file, the expected and found sizes and FNV-1a checksums, the
@@ -188,13 +189,18 @@ static int act(struct bystander *b, size_t i)
 	return err;
 }
 
-/* Lower file k of 3 is first written (copied up) (k + 1) / 4 into the run. */
+/*
+ * Lower file k of 3 is written once, (k + 1) / 4 into the run: its copy-up.
+ * Files created through the overlay are written all along.
+ */
 static bool due(const struct bystander *b, size_t i, double runtime, double now)
 {
 	size_t k = 0;
 
-	if (!files[i].lower || b->f[i].touched)
+	if (!files[i].lower)
 		return true;
+	if (b->f[i].touched)
+		return false;
 	for (size_t j = 0; j < i; j++)
 		k += files[j].lower;
 	return now - b->t0 >= runtime * (double)(k + 1) / 4;

@@ -5,11 +5,10 @@
  * which a cold cache must fetch).  tests/kmod/ovlbug/lost.patch makes
  * Debian 6.1's overlayfs copy one byte less in every copy-up once a lookup
  * in, or a read of, a directory removed underneath ran.  iterate-dead-dir
- * reads its held directories as the mutators remove them (seen arming 1 to
- * 1.5 s into a loaded run), and the bystander's lower files are copied up
- * a quarter, a half and three quarters into the 4 s run: those after the
- * arming come up a byte short, at the end of the scenario and after a
- * remount.  The same scenarios on
+ * reads its held directories as the mutators remove them, and the
+ * bystander's lower files are copied up a quarter, a half and three
+ * quarters into the 4 s run, then left alone: those copied up after the
+ * arming are a byte short, at the end of the scenario and after a remount.  The same scenarios on
  * the kernel's own overlay are clean in the VM matrix (make check), and a
  * clean run on the host is quiet (test_detectors.c).
  */
