@@ -30,6 +30,8 @@
 
 #include "detector.h"
 #include "mount.h"
+#include "ops.h"
+#include "optsets.h"
 
 #define BY_DIR		"ut-bystander"
 #define BY_MAX		(24 * 1024)	/* a file never grows past this */
@@ -326,6 +328,23 @@ static void by_after(struct ut_det_ctx *c, void *state)
 	close(b->root);		/* or the umount that follows is busy */
 }
 
+/*
+ * A volatile overlay leaves work/incompat/volatile behind, and refuses to
+ * mount again until it is gone (the kernel's overlayfs documentation).
+ */
+static void forget_volatile(struct ut_det_ctx *c)
+{
+	int fd;
+
+	if (!c->ovl_opts || !ut_opts_has(c->ovl_opts, "volatile") || !c->lay->has_upper)
+		return;
+	fd = open(c->lay->work, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd >= 0) {
+		ut_rmtree_at(fd, "work/incompat/volatile", 8);
+		close(fd);
+	}
+}
+
 /* Mount the same layers afresh at <dir>/bystander; 0 or -errno. */
 static int remount(struct ut_det_ctx *c, char *mnt, size_t sz)
 {
@@ -336,6 +355,7 @@ static int remount(struct ut_det_ctx *c, char *mnt, size_t sz)
 		return -ENAMETOOLONG;
 	if (mkdir(mnt, 0755) && errno != EEXIST)
 		return -errno;
+	forget_volatile(c);
 	ut_layers_mount_req(c->lay, c->ovl_opts, mnt, &req);
 	if (ut_ovl_mount(&req, &res)) {
 		ut_finding_add(&c->r->findings, UT_PASS, "bystander: the remount failed (%s): "
