@@ -218,6 +218,24 @@ int ut_op_whiteout(struct ut_ctx *c, const struct ut_op *op)
 	return UT_RET(mknodat(dfd, ut_pick(c, op), S_IFCHR | 0, makedev(0, 0)));
 }
 
+/*
+ * Remove the name only if it is a whiteout: a cleaner of a layer's
+ * whiteouts, which leaves files and dirs alone.  -ENOENT when the name is
+ * not a whiteout: there is no whiteout to remove.
+ */
+int ut_op_unwhiteout(struct ut_ctx *c, const struct ut_op *op)
+{
+	struct stat st;
+	int dfd = ut_dirfd(c, op);
+	const char *n = ut_pick(c, op);
+
+	if (fstatat(dfd, n, &st, AT_SYMLINK_NOFOLLOW) < 0)
+		return -errno;
+	if (!S_ISCHR(st.st_mode) || st.st_rdev)
+		return -ENOENT;
+	return UT_RET(unlinkat(dfd, n, 0));
+}
+
 static int count_one(int fd, const char *name, unsigned char type, void *arg)
 {
 	(void)fd, (void)name, (void)type;

@@ -4,6 +4,12 @@
  * overlay) are removed directly while negative merged dentries are cached;
  * workers then create and mkdir over the names: the fstests overlay/063
  * shape (5e1275808630, ovl_create_over_whiteout with no whiteout left).
+ *
+ * The upper mutators remove whiteouts only: a file or dir removed in upper
+ * under a cached merged dentry stays there for good (local layers are
+ * never revalidated), so each name got stuck (mkdir EEXIST, rmdir ENOENT)
+ * and creates and removes through the overlay reached their path in
+ * under 1 % of calls.
  */
 #include "ops.h"
 
@@ -25,8 +31,7 @@ static const struct ut_scenario sc = {
 		{ "mkdirat", ut_op_mkdir, 2, UT_AT_MERGED },
 	},
 	.mutators = {
-		{ "upper_unlink", ut_op_unlink, 3, UT_AT_UPPER },
-		{ "upper_rmdir", ut_op_rmdir, 1, UT_AT_UPPER },
+		{ "upper_unwhiteout", ut_op_unwhiteout, 4, UT_AT_UPPER },
 		{ "upper_whiteout", ut_op_whiteout, 1, UT_AT_UPPER },
 		{ "lower_recreate", ut_op_recreate, 1, UT_AT_LOWER0 },
 	},
