@@ -92,6 +92,7 @@ int ut_op_walk(struct ut_ctx *c, const struct ut_op *op);	/* readdir + fstatat e
 int ut_op_rmtree(struct ut_ctx *c, const struct ut_op *op);	/* remove a subtree */
 int ut_op_recreate(struct ut_ctx *c, const struct ut_op *op);	/* rmtree + reseed it: new inodes */
 int ut_op_replace(struct ut_ctx *c, const struct ut_op *op);	/* unlink + create a file */
+int ut_op_save(struct ut_ctx *c, const struct ut_op *op);	/* write NAME.ut-save, rename over */
 
 /*
  * prepare() of the VM-only selftests driven by tests/kmod/ut_fault.ko:
