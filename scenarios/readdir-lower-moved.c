@@ -26,7 +26,12 @@ static const struct ut_scenario sc = {
 			 "u:o/", "u:o/d/", "u:o/d/u=", "u:n/"),
 	.hold = UT_NAMES("o/d", "o", "o/d/s"),
 	.workers = {
-		{ "getdents_held", ut_op_getdents, 5, UT_AT_HELD },
+		/*
+		 * ENOENT: the held dir's lower died with its old parent and
+		 * ovl_iterate found it dead (6.1: every call after the first
+		 * recreate; 6.18: about a third, it serves its cache).
+		 */
+		{ "getdents_held", ut_op_getdents, 5, UT_AT_HELD, NULL, 0, UT_ERRNOS(ENOENT) },
 		{ "readdir", ut_op_readdir, 2, UT_AT_MERGED, UT_NAMES("n/d", "o/d", "n/d/s") },
 		{ "fstatat", ut_op_stat, 2, UT_AT_MERGED, UT_NAMES("n/d", "n/d/a", "n/d/s/x") },
 		{ "walk", ut_op_walk, 1, UT_AT_MERGED, UT_NAMES("n/d", "o/d") },
