@@ -49,8 +49,9 @@ static const struct ut_op_c op_c[] = {
 	  UT_HELP_DIR | UT_HELP_RMTREE },
 	{ ut_op_replace, "{ unlinkat($D, $A, 0); if ((fd = openat($D, $A, O_CREAT | O_EXCL | "
 	  "O_WRONLY, 0644)) >= 0) { write(fd, buf, 7); close(fd); } }", 0 },
-	{ ut_op_save, "{ if ((fd = openat($D, $A \".ut-save\", O_CREAT | O_TRUNC | O_WRONLY, 0644)) "
-	  ">= 0) { write(fd, buf, 7); close(fd); renameat($D, $A \".ut-save\", $D, $A); } }", 0 },
+	{ ut_op_save, "{ if ((fd = openat($D, $A \".ut-save\", O_CREAT | O_TRUNC | O_WRONLY, "
+	  "0644)) >= 0) { write(fd, buf, 7); close(fd); "
+	  "renameat($D, $A \".ut-save\", $D, $A); } }", 0 },
 };
 
 const struct ut_op_c *ut_op_c_find(ut_op_fn fn)

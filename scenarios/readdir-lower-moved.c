@@ -34,7 +34,8 @@ static const struct ut_scenario sc = {
 		 * the first recreate; on 6.18 about a third, it serves its cache).
 		 */
 		{ "getdents_held", ut_op_getdents, 5, UT_AT_HELD, NULL, 0, DEAD },
-		{ "readdir", ut_op_readdir, 2, UT_AT_MERGED, UT_NAMES("n/d", "o/d", "n/d/s"), 0, DEAD },
+		{ "readdir", ut_op_readdir, 2, UT_AT_MERGED, UT_NAMES("n/d", "o/d", "n/d/s"), 0,
+		  DEAD },
 		{ "fstatat", ut_op_stat, 2, UT_AT_MERGED, UT_NAMES("n/d", "n/d/a", "n/d/s/x") },
 		{ "walk", ut_op_walk, 1, UT_AT_MERGED, UT_NAMES("n/d", "o/d"), 0, DEAD },
 	},
