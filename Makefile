@@ -122,7 +122,7 @@ $(BUILD)/bench: $(BUILD)/tests/bench/bench.o $(CORE_OBJ)
 
 shellcheck:
 	shellcheck -x -S warning run.sh harness/*.sh harness/bisect tests/kselftest/*.sh tests/kmod/*.sh tests/kmod/ovlbug/*.sh .ci/run \
-		ci/lava/*.sh tests/ci/*.sh
+		ci/lava/*.sh tests/ci/*.sh tests/bench/*.sh
 
 clean:
 	rm -rf build undertow

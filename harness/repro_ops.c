@@ -37,6 +37,8 @@ static const struct ut_op_c op_c[] = {
 	{ ut_op_link, "linkat($D, $A, $D, $B, $X);", 0 },
 	{ ut_op_symlink, "symlinkat($A, $D, $B);", 0 },
 	{ ut_op_whiteout, "mknodat($D, $A, S_IFCHR, 0);", 0 },
+	{ ut_op_unwhiteout, "if (!fstatat($D, $A, &st, AT_SYMLINK_NOFOLLOW) && S_ISCHR(st.st_mode) "
+	  "&& !st.st_rdev) unlinkat($D, $A, 0);", 0 },
 	{ ut_op_getdents, "{ lseek($D, 0, SEEK_SET); readdir_fd($D, 0); }", UT_HELP_DIR },
 	{ ut_op_readdir, "if ((fd = openat($D, $A, O_RDONLY | O_DIRECTORY)) >= 0) { "
 	  "readdir_fd(fd, 0); close(fd); }", UT_HELP_DIR },
@@ -47,6 +49,9 @@ static const struct ut_op_c op_c[] = {
 	  UT_HELP_DIR | UT_HELP_RMTREE },
 	{ ut_op_replace, "{ unlinkat($D, $A, 0); if ((fd = openat($D, $A, O_CREAT | O_EXCL | "
 	  "O_WRONLY, 0644)) >= 0) { write(fd, buf, 7); close(fd); } }", 0 },
+	{ ut_op_save, "{ if ((fd = openat($D, $A \".ut-save\", O_CREAT | O_TRUNC | O_WRONLY, "
+	  "0644)) >= 0) { write(fd, buf, 7); close(fd); "
+	  "renameat($D, $A \".ut-save\", $D, $A); } }", 0 },
 };
 
 const struct ut_op_c *ut_op_c_find(ut_op_fn fn)

@@ -218,6 +218,24 @@ int ut_op_whiteout(struct ut_ctx *c, const struct ut_op *op)
 	return UT_RET(mknodat(dfd, ut_pick(c, op), S_IFCHR | 0, makedev(0, 0)));
 }
 
+/*
+ * Remove the name only if it is a whiteout: a cleaner of a layer's
+ * whiteouts, which leaves files and dirs alone.  -ENOENT when the name is
+ * not a whiteout: there is no whiteout to remove.
+ */
+int ut_op_unwhiteout(struct ut_ctx *c, const struct ut_op *op)
+{
+	struct stat st;
+	int dfd = ut_dirfd(c, op);
+	const char *n = ut_pick(c, op);
+
+	if (fstatat(dfd, n, &st, AT_SYMLINK_NOFOLLOW) < 0)
+		return -errno;
+	if (!S_ISCHR(st.st_mode) || st.st_rdev)
+		return -ENOENT;
+	return UT_RET(unlinkat(dfd, n, 0));
+}
+
 static int count_one(int fd, const char *name, unsigned char type, void *arg)
 {
 	(void)fd, (void)name, (void)type;
@@ -353,22 +371,45 @@ int ut_op_recreate(struct ut_ctx *c, const struct ut_op *op)
 	return ut_seed_layer(dfd, c->sc->seed, layer_char(op->at), name);
 }
 
-int ut_op_replace(struct ut_ctx *c, const struct ut_op *op)
+/* Write 1..64 bytes to a new file, then close it: 0 or -errno. */
+static int fill_new(struct ut_ctx *c, int dfd, const char *name, int excl)
 {
-	int dfd = ut_dirfd(c, op);
-	const char *name = ut_pick(c, op);
-	int fd;
+	int fd = openat(dfd, name, O_CREAT | excl | O_WRONLY | O_CLOEXEC, 0644);
 	ssize_t w;
 
-	if (unlinkat(dfd, name, 0) < 0 && errno != ENOENT)
-		return -errno;
-	fd = openat(dfd, name, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0644);
 	if (fd < 0)
 		return -errno;
 	w = write(fd, payload, (ut_rng_next(&c->rng) % sizeof(payload)) + 1);
 	w = UT_RET(w);
 	close(fd);
 	return w < 0 ? (int)w : 0;
+}
+
+int ut_op_replace(struct ut_ctx *c, const struct ut_op *op)
+{
+	int dfd = ut_dirfd(c, op);
+	const char *name = ut_pick(c, op);
+
+	if (unlinkat(dfd, name, 0) < 0 && errno != ENOENT)
+		return -errno;
+	return fill_new(c, dfd, name, O_EXCL);
+}
+
+/*
+ * An editor's save: the new text goes to a file beside the name, renamed
+ * over it, so the name never goes missing while its inode changes.
+ */
+int ut_op_save(struct ut_ctx *c, const struct ut_op *op)
+{
+	char tmp[PATH_MAX];
+	int dfd = ut_dirfd(c, op);
+	const char *name = ut_pick(c, op);
+	int r;
+
+	if (snprintf(tmp, sizeof(tmp), "%s.ut-save", name) >= (int)sizeof(tmp))
+		return -ENAMETOOLONG;
+	r = fill_new(c, dfd, tmp, O_TRUNC);
+	return r ? r : UT_RET(renameat(dfd, tmp, dfd, name));
 }
 
 /* One seed entry, "path/", "path=text", "path->target" or "path!". */

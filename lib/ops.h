@@ -83,6 +83,7 @@ int ut_op_rename(struct ut_ctx *c, const struct ut_op *op);	/* renameat2 */
 int ut_op_link(struct ut_ctx *c, const struct ut_op *op);
 int ut_op_symlink(struct ut_ctx *c, const struct ut_op *op);
 int ut_op_whiteout(struct ut_ctx *c, const struct ut_op *op);	/* mknod c 0 0 */
+int ut_op_unwhiteout(struct ut_ctx *c, const struct ut_op *op);	/* unlink a whiteout only */
 /* Directories */
 int ut_op_getdents(struct ut_ctx *c, const struct ut_op *op);	/* lseek 0 + read a held dirfd */
 int ut_op_readdir(struct ut_ctx *c, const struct ut_op *op);	/* open a name, read it */
@@ -91,6 +92,7 @@ int ut_op_walk(struct ut_ctx *c, const struct ut_op *op);	/* readdir + fstatat e
 int ut_op_rmtree(struct ut_ctx *c, const struct ut_op *op);	/* remove a subtree */
 int ut_op_recreate(struct ut_ctx *c, const struct ut_op *op);	/* rmtree + reseed it: new inodes */
 int ut_op_replace(struct ut_ctx *c, const struct ut_op *op);	/* unlink + create a file */
+int ut_op_save(struct ut_ctx *c, const struct ut_op *op);	/* write NAME.ut-save, rename over */
 
 /*
  * prepare() of the VM-only selftests driven by tests/kmod/ut_fault.ko:

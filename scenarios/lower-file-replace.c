@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * lower-file-replace: lower files are unlinked and recreated, truncated
- * and rewritten while workers open, read and write them through the
- * overlay; a write copies the file up (ovl_copy_up_data from a lower file
- * that is changing or already gone).
+ * lower-file-replace: lower files are unlinked and recreated, saved the
+ * way editors save (a new file renamed over the name), truncated and
+ * rewritten while workers open, read and write them through the overlay;
+ * a write copies the file up (ovl_copy_up_data from a lower file that is
+ * changing or already gone).
  */
 #include "ops.h"
 
@@ -28,6 +29,7 @@ static const struct ut_scenario sc = {
 	},
 	.mutators = {
 		{ "replace", ut_op_replace, 3, UT_AT_LOWER0 },
+		{ "save", ut_op_save, 2, UT_AT_LOWER0 },
 		{ "truncate", ut_op_truncate, 2, UT_AT_LOWER0, NULL, 0 },
 		{ "write", ut_op_write, 2, UT_AT_LOWER0 },
 		{ "unlink", ut_op_unlink, 1, UT_AT_LOWER0 },

@@ -9,6 +9,12 @@
 #include "ops.h"
 
 #define T UT_NAMES("r/t0", "r/t1", "r/t2", "r/t3", "r/sub", "r/sub/t4")
+/*
+ * NOREPLACE needs free targets, which creat never fills: it moves files to
+ * the new names n0-n2 and back.  Its ESTALE is this scenario's path:
+ * ovl_rename found the source's upper unlinked underneath.
+ */
+#define FREE UT_NAMES("r/t0", "r/t1", "r/n0", "r/n1", "r/n2")
 
 static const struct ut_scenario sc = {
 	.name = "rename-vs-upper-unlink",
@@ -21,7 +27,8 @@ static const struct ut_scenario sc = {
 	.names = T,
 	.workers = {
 		{ "renameat2", ut_op_rename, 4, UT_AT_MERGED },
-		{ "renameat2_noreplace", ut_op_rename, 1, UT_AT_MERGED, NULL, RENAME_NOREPLACE },
+		{ "renameat2_noreplace", ut_op_rename, 1, UT_AT_MERGED, FREE, RENAME_NOREPLACE,
+		  UT_ERRNOS(ESTALE) },
 		{ "renameat2_exchange", ut_op_rename, 1, UT_AT_MERGED, NULL, RENAME_EXCHANGE },
 		{ "creat", ut_op_creat, 3, UT_AT_MERGED },
 		{ "fstatat", ut_op_stat, 1, UT_AT_MERGED },
