@@ -55,7 +55,7 @@ mem=1024
 silence=120		# seconds without guest output: a hang (--vm-silence)
 silence_set=
 boot_bound=300		# seconds for the guest to reach its init (--vm-boot)
-boot_tries=3		# boots tried when one hangs before init
+boot_tries=5		# boots tried when one hangs before init
 exec_file=		# --exec: the program the guest's undertow watch runs
 exec_time=
 versions=()
@@ -232,11 +232,11 @@ prepare_own_kernel() {
 # ("undertow-vm: init"), which ends the boot.  A guest that says nothing
 # for $silence seconds is hung.  A boot hang: one that has not reached its
 # init after $boot_bound seconds, or was silent for $boot_silence (at most
-# 120 s: a verbose boot's longest gap seen was 27 s, under a load of 8).
+# 60 s: a verbose boot's longest gap seen was 27 s, under a load of 8).
 boot_guest() {
 	local kd=$1 w=$2 smp_n=$3 qpid last=-1 quiet=0 size t0 booted='' boot_silence=$silence
 	how=''; t0=$SECONDS
-	[ "$boot_silence" -le 120 ] || boot_silence=120
+	[ "$boot_silence" -le 60 ] || boot_silence=60
 	: > "$w/console.log"
 	: > "$w/data.log"
 	# no_timer_check: under TCG on a loaded host the IO-APIC timer check can

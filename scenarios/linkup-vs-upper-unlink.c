@@ -45,6 +45,7 @@ static const struct ut_scenario sc = {
 	.desc = "index=on: link-up copy-up of lower hard links while upper aliases are unlinked",
 	.tags = "index hardlink copyup upper quick",
 	.lowers = 1,
+	.bystander = true,	/* lost data in ut-bystander/ (det_bystander.c) */
 	.ovl_opts = "index=on",
 	.seed = UT_NAMES("0:h/", "0:h/a=shared", "u:h/"),
 	.names = ALIAS,
