@@ -118,7 +118,7 @@ make_map() {
 	[ -n "$anchor" ] || fail "$ko: __sanitizer_cov_trace_pc is not in .text"
 	objdump -r "$ko" | awk '/^RELOCATION RECORDS FOR/ { s = $4 }
 		$2 == "R_X86_64_PLT32" && $3 ~ /^__sanitizer_cov_trace_pc-/ { n[s]++ }
-		END { for (s in n) { gsub(/\[|\]|:/, "", s); print s, n[s] } }' | sort > "$work/counts"
+		END { for (s in n) { t = s; gsub(/\[|\]|:/, "", t); print t, n[s] } }' | sort > "$work/counts"
 	grep -q '^\.text ' "$work/counts" ||
 		fail "$ko: no calls of __sanitizer_cov_trace_pc in .text (flag ignored?)"
 	{

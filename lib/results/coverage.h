@@ -50,5 +50,11 @@ int ut_cov_reached(const struct ut_cov_rec *c);
  * reached counted, the first skip's reason kept.
  */
 void ut_cov_union_add(json_t *run, json_t *cov);
+/*
+ * Add a scenario's "coverage.blocks" (NULL: none) to the union's "blocks"
+ * (@cov_union: run.json's "coverage"): hits summed per block and per line,
+ * "reached" (blocks, unmapped ones apart) and "lines_reached" recounted.
+ */
+void ut_cov_blocks_union_add(json_t *cov_union, json_t *blocks);
 
 #endif
