@@ -121,6 +121,10 @@ make_map() {
 		END { for (s in n) { t = s; gsub(/\[|\]|:/, "", t); print t, n[s] } }' | sort > "$work/counts"
 	grep -q '^\.text ' "$work/counts" ||
 		fail "$ko: no calls of __sanitizer_cov_trace_pc in .text (flag ignored?)"
+	# A jump to the hook would count its caller's caller: there must be none.
+	[ "$(objdump -dr "$ko" | grep -B1 'R_X86_64_PLT32.*__sanitizer_cov_trace_pc-' |
+		grep -cE '^ +[0-9a-f]+:.*\se9( [0-9a-f]{2}){4}')" = 0 ] ||
+		fail "$ko: tail calls (jmp) to __sanitizer_cov_trace_pc; its blocks would count wrong"
 	{
 		echo "# undertow block map 1"
 		echo "build-id $(readelf -n "$ko" | awk '/Build ID:/ { print $3 }')"
