@@ -181,6 +181,7 @@ Suite *merge_suite(void);
 Suite *ci_suite(void);
 Suite *coverage_suite(void);
 Suite *vm_cov_suite(void);
+Suite *vm_lines_suite(void);
 Suite *failinj_suite(void);
 Suite *watch_suite(void);
 Suite *vm_watch_suite(void);
