@@ -66,7 +66,8 @@ static void summary(struct ut_html *h)
 		if (!has(b)) {
 			fputs(b->status ? b->status : "none recorded", h->f);
 			fputs(" (", h->f);
-			ut_html_esc(h, b->reason && *b->reason ? b->reason : "no instrumented overlay.ko");
+			ut_html_esc(h, b->reason && *b->reason ? b->reason :
+				    "no instrumented overlay.ko");
 			fputs(")", h->f);
 		} else if (b->sites) {
 			fprintf(h->f, "blocks %d of %lld (%.1f %%), lines %d of %lld (%.1f %%)", b->npc,
@@ -126,9 +127,11 @@ static void fn_table(struct ut_html *h)
 			v[k++] = &m->s[i];
 	qsort(v, k, sizeof(*v), by_fn);
 	fputs("<table class=\"ovw fn\"><tr><th>function</th>", h->f);
-	for (int r = 0; r < h->m->nrun; r++)
-		fprintf(h->f, "<th>%sblocks</th><th>%slines</th>", h->m->nrun < 2 ? "" : r ? "B " : "A ",
-			h->m->nrun < 2 ? "" : r ? "B " : "A ");
+	for (int r = 0; r < h->m->nrun; r++) {
+		const char *tag = h->m->nrun < 2 ? "" : r ? "B " : "A ";
+
+		fprintf(h->f, "<th>%sblocks</th><th>%slines</th>", tag, tag);
+	}
 	fputs("</tr>\n", h->f);
 	for (int i = 0, j; i < k; i = j) {
 		for (j = i + 1; j < k && !strcmp(v[j]->fn, v[i]->fn); j++)

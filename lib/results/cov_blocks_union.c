@@ -29,6 +29,8 @@ static void keep(json_t *u, json_t *b, const char *key)
 static void add_ok(json_t *u, json_t *b)
 {
 	json_t *pcs = json_object_get(u, "pcs"), *lines = json_object_get(u, "lines");
+	json_int_t unmapped = json_integer_value(json_object_get(u, "unmapped")) +
+			      json_integer_value(json_object_get(b, "unmapped"));
 
 	if (!json_is_object(pcs) || !json_is_object(lines)) {
 		json_object_set_new(u, "pcs", pcs = json_object());
@@ -42,8 +44,7 @@ static void add_ok(json_t *u, json_t *b)
 	sum_into(pcs, json_object_get(b, "pcs"));
 	sum_into(lines, json_object_get(b, "lines"));
 	/* Unmapped blocks are init code or a map that is not the module's: count them apart. */
-	json_object_set_new(u, "unmapped", json_integer(json_integer_value(json_object_get(u, "unmapped")) +
-						       json_integer_value(json_object_get(b, "unmapped"))));
+	json_object_set_new(u, "unmapped", json_integer(unmapped));
 	json_object_set_new(u, "reached", json_integer((json_int_t)json_object_size(pcs)));
 	json_object_set_new(u, "lines_reached", json_integer((json_int_t)json_object_size(lines)));
 }

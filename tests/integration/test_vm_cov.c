@@ -4,7 +4,8 @@
  * 6.1 in the VM (kprobe events, hist triggers).  A short run of three
  * scenarios must record coverage for each, reach every function each
  * declares in .aims, keep the union in run.json, and show the table in
- * the report; the blocks of the plain overlay.ko are a quiet skip.  Prints the figures (functions probed and reached, set-up
+ * the report; the blocks of Debian's own overlay.ko (no collector) are
+ * a quiet skip.  Prints the figures (functions probed and reached, set-up
  * time) for whoever reads the log.  The three reach their aims in every
  * run; stale-dirfd-at does not (its held dirs can all die in the first
  * milliseconds, and then no op reaches its path).

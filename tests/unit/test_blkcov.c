@@ -178,8 +178,8 @@ static void cov_of(struct ut_cov_rec *c, json_t *b)
 
 START_TEST(diff_lines)
 {
-	json_t *ja = blocks("{}", "{\"a.c:1\": 2, \"b.c:7\": 1}"), *jb = blocks("{}",
-										 "{\"b.c:7\": 3, \"c.c:2\": 1}");
+	json_t *ja = blocks("{}", "{\"a.c:1\": 2, \"b.c:7\": 1}");
+	json_t *jb = blocks("{}", "{\"b.c:7\": 3, \"c.c:2\": 1}");
 	struct ut_cov_rec a, b;
 	struct ut_diff d = { 0 };
 
