@@ -85,6 +85,17 @@ int ut_blkcov_read(struct ut_pc **pcs, int *n, char *why, size_t sz)
 	return 0;
 }
 
+long ut_blkcov_dropped(void)
+{
+	char text[256], *p;
+	long n = -1;
+
+	if (ut_read_small(UT_BLKCOV_DIR "/info", text, sizeof(text)) > 0 &&
+	    (p = strstr(text, "dropped ")))
+		sscanf(p + 8, "%ld", &n);
+	return n;
+}
+
 void ut_blkcov_build_id(char *hex, size_t sz)
 {
 	unsigned char b[256];

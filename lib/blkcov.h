@@ -26,6 +26,8 @@ int ut_blkcov_reset(char *why, size_t sz);
 int ut_blkcov_read(struct ut_pc **pcs, int *n, char *why, size_t sz);
 /* Parse pcs text ("OFFSET HITS" lines) into @pcs (room for @cap).  Count or -1 (bad line @*bad). */
 int ut_blkcov_parse(const char *text, struct ut_pc *pcs, int cap, int *bad);
+/* Blocks the collector could not place since its last reset (its table full), or -1. */
+long ut_blkcov_dropped(void);
 /* The loaded overlay module's build id as hex into @hex ("" when unknown). */
 void ut_blkcov_build_id(char *hex, size_t sz);
 

@@ -105,10 +105,11 @@ static json_t *ok_json(const struct ut_pc *v, int n)
 	json_t *pcs = json_object(), *lines = json_object();
 	int unmapped = add_blocks(v, n, pcs, lines);
 
-	return json_pack("{s:s, s:s, s:s, s:s, s:i, s:i, s:i, s:i, s:i, s:o, s:o}", "status", "ok",
-			 "scope", SCOPE, "build_id", run.build_id, "map",
+	return json_pack("{s:s, s:s, s:s, s:s, s:i, s:i, s:i, s:I, s:i, s:i, s:o, s:o}", "status",
+			 "ok", "scope", SCOPE, "build_id", run.build_id, "map",
 			 run.have_map ? "ok" : run.map_note, "sites", run.map.n,
-			 "reached", n - unmapped, "unmapped", unmapped, "lines_total", run.map.nlines,
+			 "reached", n - unmapped, "unmapped", unmapped,
+			 "dropped", (json_int_t)ut_blkcov_dropped(), "lines_total", run.map.nlines,
 			 "lines_reached", (int)json_object_size(lines), "pcs", pcs, "lines", lines);
 }
 

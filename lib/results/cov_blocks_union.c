@@ -45,6 +45,10 @@ static void add_ok(json_t *u, json_t *b)
 	sum_into(lines, json_object_get(b, "lines"));
 	/* Unmapped blocks are init code or a map that is not the module's: count them apart. */
 	json_object_set_new(u, "unmapped", json_integer(unmapped));
+	/* Dropped (the collector's table full) would make the shares too low: keep the most. */
+	if (json_integer_value(json_object_get(b, "dropped")) >
+	    json_integer_value(json_object_get(u, "dropped")) || !json_object_get(u, "dropped"))
+		json_object_set(u, "dropped", json_object_get(b, "dropped"));
 	json_object_set_new(u, "reached", json_integer((json_int_t)json_object_size(pcs)));
 	json_object_set_new(u, "lines_reached", json_integer((json_int_t)json_object_size(lines)));
 }

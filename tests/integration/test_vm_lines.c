@@ -72,6 +72,7 @@ static void check_scenario(const char *dir, const char *map, const char *name)
 	ck_assert_str_eq(json_string_value(json_object_get(b, "map")), "ok");
 	ck_assert_int_gt(num(b, "reached"), 100);
 	ck_assert_int_eq(num(b, "unmapped"), 0);
+	ck_assert_int_eq(num(b, "dropped"), 0);
 	ck_assert_int_gt(num(b, "lines_reached"), 100);
 	ck_assert_int_ge(num(b, "sites"), 2000);
 	json_array_foreach(json_object_get(json_object_get(json_object_get(j, "coverage"), "aims"),
