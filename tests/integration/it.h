@@ -174,6 +174,8 @@ Suite *vm_repro_suite(void);
 Suite *report_suite(void);
 /* Corrupt and foreign results for replay, diff, report: part of report_suite. */
 TCase *badresults_tcase(void);
+/* Line coverage in report and diff, from hand-made runs: part of report_suite. */
+TCase *report_lines_tcase(void);
 Suite *bisect_suite(void);
 Suite *badinput_suite(void);
 Suite *fusepath_suite(void);
