@@ -133,27 +133,34 @@ START_TEST(blocks_read_back)
 	ck_assert_str_eq(what, "coverage.blocks.lines.x.c:1: want an integer >= 0");
 	free(b.pc);
 	free(b.line);
-	ck_assert_int_eq(ut_cov_blocks_read(json_string("x"), &b, what, sizeof(what)), -1);
+	json_decref(j);
+	j = json_string("x");
+	ck_assert_int_eq(ut_cov_blocks_read(j, &b, what, sizeof(what)), -1);
 	ck_assert_str_eq(what, "coverage.blocks: want an object with a status");
 	json_decref(j);
 }
 END_TEST
+
+/* Add a scenario's coverage with @blocks (taken) to @run's union. */
+static void add(json_t *run, json_t *blocks)
+{
+	json_t *cov = json_pack("{s:s, s:{}, s:o}", "status", "ok", "functions", "blocks", blocks);
+
+	ut_cov_union_add(run, cov);
+	json_decref(cov);
+}
 
 START_TEST(union_of_blocks)
 {
 	json_t *run = json_object(), *u, *skip = json_pack("{s:s, s:s}", "status", "skip",
 							   "reason", "no collector");
 
-	ut_cov_union_add(run, json_pack("{s:s, s:{}, s:o}", "status", "ok", "functions", "blocks",
-					 skip));
+	add(run, skip);
 	u = json_object_get(json_object_get(run, "coverage"), "blocks");
 	ck_assert_str_eq(json_string_value(json_object_get(u, "status")), "skip");
 	ck_assert_str_eq(json_string_value(json_object_get(u, "reason")), "no collector");
-	ut_cov_union_add(run, json_pack("{s:s, s:{}, s:o}", "status", "ok", "functions", "blocks",
-					 blocks("{\"-100\": 2}", "{\"a.c:1\": 2}")));
-	ut_cov_union_add(run, json_pack("{s:s, s:{}, s:o}", "status", "ok", "functions", "blocks",
-					 blocks("{\"-100\": 1, \"-300\": 4}",
-						"{\"a.c:1\": 1, \"b.c:7\": 4}")));
+	add(run, blocks("{\"-100\": 2}", "{\"a.c:1\": 2}"));
+	add(run, blocks("{\"-100\": 1, \"-300\": 4}", "{\"a.c:1\": 1, \"b.c:7\": 4}"));
 	u = json_object_get(json_object_get(run, "coverage"), "blocks");
 	ck_assert_str_eq(json_string_value(json_object_get(u, "status")), "ok");
 	ck_assert_ptr_null(json_object_get(u, "reason"));
