@@ -23,6 +23,7 @@ static const char *const kind_names[UT_CH_NKINDS] = {
 	[UT_CH_APPEARED] = "appeared", [UT_CH_VANISHED] = "vanished",
 	[UT_CH_SHIFTED] = "shifted",
 	[UT_CH_FN_GAINED] = "function gained", [UT_CH_FN_LOST] = "function lost",
+	[UT_CH_LINE_GAINED] = "line gained", [UT_CH_LINE_LOST] = "line lost",
 };
 
 const char *ut_change_name(enum ut_change_kind k)

@@ -38,6 +38,8 @@ enum ut_change_kind {
 	UT_CH_SHIFTED,		/* share moved beyond noise */
 	UT_CH_FN_GAINED,	/* an overlayfs function reached in B, not in A (--coverage) */
 	UT_CH_FN_LOST,		/* reached in A, not in B */
+	UT_CH_LINE_GAINED,	/* an fs/overlayfs line reached in B, not in A (instrumented overlay.ko) */
+	UT_CH_LINE_LOST,	/* reached in A, not in B */
 	UT_CH_NKINDS
 };
 
@@ -73,7 +75,12 @@ int ut_diff_add(struct ut_diff *d, const struct ut_change *c);
  * not in the other's, when both have coverage.  0 or -ENOMEM.
  */
 int ut_diff_coverage(const struct ut_run_rec *a, const struct ut_run_rec *b, struct ut_diff *d);
-/* "# A: coverage: 120 of 244 overlayfs functions reached", when @r recorded coverage. */
+/* Lines reached in one run's blocks and not in the other's, when both have lines.  0 or -ENOMEM. */
+int ut_diff_lines(const struct ut_cov_rec *a, const struct ut_cov_rec *b, struct ut_diff *d);
+/*
+ * "# A: coverage: 120 of 244 overlayfs functions reached", when @r recorded
+ * coverage, and its blocks and lines when overlay.ko was instrumented.
+ */
 void ut_diff_cov_describe(FILE *out, const char *tag, const struct ut_run_rec *r);
 /* The label of function lines in the variant column: they are the runs' unions. */
 #define UT_DIFF_ALL	"(all variants)"

@@ -19,10 +19,10 @@ static bool is_verdict_line(const struct ut_change *c)
 	return c->kind <= UT_CH_ONLY_B;
 }
 
-/* A function's line (--coverage): its hits in A and B. */
+/* A function's or source line's row (--coverage): its hits in A and B. */
 static bool is_fn_line(const struct ut_change *c)
 {
-	return c->kind == UT_CH_FN_GAINED || c->kind == UT_CH_FN_LOST;
+	return c->kind >= UT_CH_FN_GAINED && c->kind <= UT_CH_LINE_LOST;
 }
 
 static double share(uint64_t n, uint64_t calls)
@@ -54,7 +54,8 @@ static json_t *change_json(const struct ut_change *c)
 	if (j && c->role)
 		json_object_set_new(j, "role", json_string(c->role));
 	if (j && c->op)
-		json_object_set_new(j, is_fn_line(c) ? "function" : "op", json_string(c->op));
+		json_object_set_new(j, !is_fn_line(c) ? "op" : c->kind >= UT_CH_LINE_GAINED ? "line" :
+				    "function", json_string(c->op));
 	if (j && c->ret) {
 		json_object_set_new(j, "return", json_string(c->ret));
 		json_object_set_new(j, "z", json_real(c->z));

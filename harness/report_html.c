@@ -382,7 +382,9 @@ static const char css[] =
 	"color:#2e7d32}.k-shifted{border-color:#1f77b4;color:#1f5f94}\n"
 	".k-function-gained{border-color:#2e9e44;color:#2e7d32}"
 	".k-function-lost{border-color:#c0392b;color:#a4281b}\n"
-	"table.fn td.num{text-align:right}.fn .miss{color:#c0392b;font-weight:600}\n";
+	"table.fn td.num{text-align:right}.fn .miss{color:#c0392b;font-weight:600}\n"
+	"pre.src{font-size:12px;line-height:1.3}.hit{background:#d4f7d4}"
+	".src .miss,.sub .miss{background:#fbd5d5}.gain{background:#bfe3ff}.lost{background:#ffe0a0}\n";
 
 void ut_html_page(FILE *f, const struct ut_rpt *m)
 {
@@ -406,6 +408,7 @@ void ut_html_page(FILE *f, const struct ut_rpt *m)
 	legend(&h);
 	overview(&h);
 	ut_html_coverage(&h);
+	ut_html_lines(&h);
 	for (int i = 0; i < m->nvar; i++)
 		ut_html_variant(&h, i);
 	fputs("</body></html>\n", f);

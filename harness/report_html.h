@@ -20,6 +20,8 @@ struct ut_html {
 void ut_html_page(FILE *f, const struct ut_rpt *m);
 /* The per-function coverage table, when a run recorded coverage. */
 void ut_html_coverage(struct ut_html *h);
+/* Blocks and lines (an instrumented overlay.ko): shares, per function, the marked source. */
+void ut_html_lines(struct ut_html *h);
 /* The section of variant @idx (m->var[idx]). */
 void ut_html_variant(struct ut_html *h, int idx);
 

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "report_model.h"
 
@@ -186,6 +187,26 @@ static void count_verdicts(struct ut_rpt *m)
 		}
 }
 
+/*
+ * The block map vm.sh keeps beside a run of an instrumented overlay.ko
+ * (blocks.map), B's before A's.  None is no error: the shares still show.
+ */
+static int load_map(struct ut_rpt *m, char *why, size_t sz)
+{
+	for (int r = m->nrun - 1; r >= 0; r--) {
+		char path[PATH_MAX + 16];
+
+		snprintf(path, sizeof(path), "%s/blocks.map", m->run[r].dir);
+		if (!m->cov[r].blk.status || access(path, F_OK))
+			continue;
+		if (ut_bmap_load(path, &m->map, why, sz))
+			return -1;
+		m->have_map = true;
+		return 0;
+	}
+	return 0;
+}
+
 int ut_rpt_build(struct ut_rpt *m, const char *const *dirs, int n, char *why, size_t sz)
 {
 	memset(m, 0, sizeof(*m));
@@ -199,7 +220,7 @@ int ut_rpt_build(struct ut_rpt *m, const char *const *dirs, int n, char *why, si
 		return -1;
 	}
 	count_verdicts(m);
-	return 0;
+	return load_map(m, why, sz);
 }
 
 static void role_free(struct ut_rpt_role *ro)
@@ -222,6 +243,7 @@ void ut_rpt_free(struct ut_rpt *m)
 	free(m->var);
 	free(m->codes);
 	ut_diff_free(&m->diff);
+	ut_bmap_free(&m->map);
 	for (int r = 0; r < 2; r++) {
 		ut_cov_free(&m->cov[r]);
 		ut_run_free(&m->run[r]);

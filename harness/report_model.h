@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "blkmap.h"
 #include "diff.h"
 #include "run_read.h"
 #include "verdict.h"
@@ -57,6 +58,8 @@ struct ut_rpt {
 	int nvar;
 	int verdicts[2][UT_NVERDICT];	/* variants per verdict, per run */
 	struct ut_cov_rec cov[2];	/* function coverage, the union of each run's variants */
+	struct ut_bmap map;		/* the block map of the last run that has one */
+	bool have_map;
 };
 
 /*

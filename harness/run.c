@@ -204,6 +204,7 @@ static void finish(struct run_state *st, json_t *rows)
 {
 	char ts[32];
 
+	ut_out_cov_note(st);
 	ut_ktap_totals(stdout, st->pass, st->fail, st->skip);
 	fprintf(st->ktap_log, "# Totals: pass:%d fail:%d skip:%d\n", st->pass, st->fail, st->skip);
 	ut_iso_time(ts, sizeof(ts));

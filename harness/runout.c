@@ -230,3 +230,33 @@ void ut_out_summary(json_t *rows)
 			json_string_value(json_object_get(v, "top")));
 }
 
+
+static double pct(json_int_t n, json_int_t of)
+{
+	return of > 0 ? 100.0 * (double)n / (double)of : 0.0;
+}
+
+void ut_out_cov_note(struct run_state *st)
+{
+	json_t *cov = json_object_get(st->run, "coverage"), *b = json_object_get(cov, "blocks");
+	json_int_t br = json_integer_value(json_object_get(b, "reached")),
+		   bs = json_integer_value(json_object_get(b, "sites")),
+		   lr = json_integer_value(json_object_get(b, "lines_reached")),
+		   ls = json_integer_value(json_object_get(b, "lines_total"));
+
+	if (json_is_object(cov) && !strcmp(json_string_value(json_object_get(cov, "status")) ?: "",
+					   "ok"))
+		ut_out_line(st, "# coverage: functions %lld of %lld reached\n",
+			    (long long)json_integer_value(json_object_get(cov, "reached")),
+			    (long long)json_integer_value(json_object_get(cov, "probed")));
+	if (!json_is_object(b) || strcmp(json_string_value(json_object_get(b, "status")) ?: "", "ok"))
+		return;
+	if (bs > 0)
+		ut_out_line(st, "# coverage: blocks %lld of %lld (%.1f %%), lines %lld of %lld "
+			    "(%.1f %%), %lld blocks outside the map\n", (long long)br, (long long)bs,
+			    pct(br, bs), (long long)lr, (long long)ls, pct(lr, ls),
+			    (long long)json_integer_value(json_object_get(b, "unmapped")));
+	else
+		ut_out_line(st, "# coverage: %lld blocks reached; no lines: %s\n", (long long)br,
+			    json_string_value(json_object_get(b, "map")) ?: "no block map");
+}

@@ -35,6 +35,8 @@ void ut_out_stream(struct run_state *st, const char *name);
 void ut_out_line(struct run_state *st, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* One variant's result: its file (fsync'd), run.json, kmsg.log, KTAP lines. */
 void ut_out_record(struct run_state *st, int idx, const char *vname, struct ut_result *r);
+/* The run's coverage, when it has some: functions, and blocks and lines (an instrumented overlay.ko). */
+void ut_out_cov_note(struct run_state *st);
 /* Where a long run is, on a terminal's stderr; @i < 0 clears the line. */
 void ut_out_progress(const struct run_state *st, int i, int n, double t0, const char *name);
 /* The summary table on stderr. */

@@ -30,6 +30,8 @@ for m in $(cat /extra.order 2>/dev/null); do
 		echo "undertow-vm: insmod $m failed"
 	fi
 done
+# An instrumented overlay.ko's block map (vm.sh ships it): --coverage maps blocks to lines.
+[ -f /covko/overlay.map ] && export UNDERTOW_COV_MAP=/covko/overlay.map
 echo "undertow-vm: kernel $(uname -r), $(grep -c ^processor /proc/cpuinfo) cpus"
 IFS='
 '

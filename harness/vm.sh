@@ -21,6 +21,9 @@
 # --kernel-version values run in parallel VMs (-smp 1 each).  --overlay-ko
 # boots the kernel with that overlay.ko instead of its own (the bisect
 # helper's module-only mode); it taints the kernel O/E, which is expected.
+# One that harness/covko.sh built has its block map beside it (overlay.map):
+# that goes into the guest (for --coverage's lines) and into the run's
+# results as blocks.map (for report and diff).
 # --kmod puts an extra module (built for that kernel: tests/kmod/build.sh)
 # into the guest and loads it after the kernel's own, before the run; it
 # rides in a per-boot archive, never in the cached initramfs.  The guest
@@ -317,6 +320,11 @@ run_vm() {
 		cp "$m" "$w/boot/lib/modules/extra/" || return 2
 		basename "$m" >> "$w/boot/extra.order"
 	done
+	# An instrumented overlay.ko (harness/covko.sh) brings its block map:
+	# the guest maps the blocks reached to lines, the report shows them.
+	if [ -n "$overlay_ko" ] && [ -f "${overlay_ko%/*}/overlay.map" ]; then
+		mkdir -p "$w/boot/covko" && cp "${overlay_ko%/*}/overlay.map" "$w/boot/covko/" || return 2
+	fi
 	(cd "$w/boot" && find . | cpio -o -H newc --quiet | gzip -1) > "$w/args.cpio.gz"
 	cat "$initrd" "$w/args.cpio.gz" > "$w/initrd"
 	boot_retrying "$kd" "$w" "$smp_n"
@@ -339,6 +347,7 @@ run_vm() {
 		rc=$?
 	fi
 	cp "$w/console.log" "$res/latest/console.log" 2>/dev/null
+	[ -f "$w/boot/covko/overlay.map" ] && cp "$w/boot/covko/overlay.map" "$res/latest/blocks.map" 2>/dev/null
 	rm -rf "$w"
 	return "$rc"
 }

@@ -7,7 +7,7 @@
 extern const struct ut_detector ut_det_kmsg, ut_det_taint, ut_det_selfcheck,
 	ut_det_watchdog, ut_det_exits, ut_det_errnos, ut_det_umount, ut_det_slab,
 	ut_det_kmemleak, ut_det_layers, ut_det_effective, ut_det_coverage, ut_det_lockdep,
-	ut_det_failinj, ut_det_bystander, ut_det_bystander_remount;
+	ut_det_failinj, ut_det_bystander, ut_det_bystander_remount, ut_det_blocks;
 
 /*
  * before() runs top down, after() bottom up.  Supervisor side: the kernel
@@ -17,9 +17,11 @@ extern const struct ut_detector ut_det_kmsg, ut_det_taint, ut_det_selfcheck,
  * a leak), the same check on a fresh mount, the slab once the overlay is
  * gone, kmemleak, and the layers last.  Coverage comes first: it mounts
  * tracefs (once) before the self-check counts mounts, and reads its counts
- * last, after the runner is gone.
+ * last, after the runner is gone.  Blocks (an instrumented overlay.ko)
+ * bracket coverage: reset first, added to coverage's key last.
  */
 const struct ut_detector *const ut_detectors[] = {
+	&ut_det_blocks,
 	&ut_det_coverage,
 	&ut_det_selfcheck,
 	&ut_det_taint,

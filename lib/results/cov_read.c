@@ -18,32 +18,40 @@ static int oom(char *what, size_t sz)
 	return -1;
 }
 
-/* "functions": {"ovl_lookup": 12, ...} */
-static int read_functions(json_t *o, struct ut_cov_rec *c, char *what, size_t sz)
+int ut_cov_read_counts(json_t *o, const char *key, struct ut_fn_rec **v, int *n, char *what,
+		       size_t sz)
 {
 	const char *k;
-	json_t *v;
+	json_t *x;
 
+	*v = NULL;
+	*n = 0;
 	if (!o)
 		return 0;
 	if (!json_is_object(o)) {
-		snprintf(what, sz, "coverage.functions: want an object");
+		snprintf(what, sz, "%s: want an object", key);
 		return -1;
 	}
-	if (!(c->fn = calloc(json_object_size(o) + 1, sizeof(*c->fn))))
+	if (!(*v = calloc(json_object_size(o) + 1, sizeof(**v))))
 		return oom(what, sz);
-	json_object_foreach(o, k, v) {
-		struct ut_fn_rec *f = &c->fn[c->nfn++];
+	json_object_foreach(o, k, x) {
+		struct ut_fn_rec *f = &(*v)[(*n)++];
 
 		f->name = k;
-		if (!ut_jcount(v, &f->hits)) {
-			snprintf(what, sz, "coverage.functions.%.100s: want an integer >= 0", k);
+		if (!ut_jcount(x, &f->hits)) {
+			snprintf(what, sz, "%s.%.100s: want an integer >= 0", key, k);
 			return -1;
 		}
 		f->variants = f->hits > 0;
 	}
-	qsort(c->fn, c->nfn, sizeof(*c->fn), by_fn);
+	qsort(*v, *n, sizeof(**v), by_fn);
 	return 0;
+}
+
+/* "functions": {"ovl_lookup": 12, ...} */
+static int read_functions(json_t *o, struct ut_cov_rec *c, char *what, size_t sz)
+{
+	return ut_cov_read_counts(o, "coverage.functions", &c->fn, &c->nfn, what, sz);
 }
 
 /* "aims": {"reached": [...], "missed": [...], "unprobed": [...]} */
@@ -93,14 +101,33 @@ int ut_cov_read(json_t *j, struct ut_cov_rec *c, char *what, size_t sz)
 	}
 	c->reason = reason ? json_string_value(reason) : "";
 	return read_functions(json_object_get(j, "functions"), c, what, sz) ||
-	       read_aims(json_object_get(j, "aims"), c, what, sz) ? -1 : 0;
+	       read_aims(json_object_get(j, "aims"), c, what, sz) ||
+	       ut_cov_blocks_read(json_object_get(j, "blocks"), &c->blk, what, sz) ? -1 : 0;
 }
 
 void ut_cov_free(struct ut_cov_rec *c)
 {
 	free(c->fn);
 	free(c->aim);
+	free(c->blk.pc);
+	free(c->blk.line);
 	memset(c, 0, sizeof(*c));
+}
+
+int ut_cov_fold(struct ut_fn_rec *v, int n)
+{
+	int k = 0;
+
+	qsort(v, n, sizeof(*v), by_fn);
+	for (int i = 0; i < n; i++) {
+		if (k && !strcmp(v[k - 1].name, v[i].name)) {
+			v[k - 1].hits += v[i].hits;
+			v[k - 1].variants += v[i].variants;
+		} else {
+			v[k++] = v[i];
+		}
+	}
+	return k;
 }
 
 const struct ut_fn_rec *ut_cov_find(const struct ut_cov_rec *c, const char *name)

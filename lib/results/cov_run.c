@@ -6,11 +6,6 @@
 
 #include "run_read.h"
 
-static int by_fn(const void *a, const void *b)
-{
-	return strcmp(((const struct ut_fn_rec *)a)->name, ((const struct ut_fn_rec *)b)->name);
-}
-
 /* Status and reason of the union: ok once any variant has coverage. */
 static int count_fns(const struct ut_run_rec *r, struct ut_cov_rec *u)
 {
@@ -33,6 +28,43 @@ static int count_fns(const struct ut_run_rec *r, struct ut_cov_rec *u)
 	return n;
 }
 
+/* The union of the variants' blocks: hits summed per block and per line. */
+static int run_blocks(const struct ut_run_rec *r, struct ut_blk_rec *u)
+{
+	int np = 0, nl = 0;
+
+	for (int i = 0; i < r->n; i++) {
+		const struct ut_blk_rec *b = &r->v[i].res.cov.blk;
+
+		if (!r->v[i].have_res || !b->status)
+			continue;
+		if (!strcmp(b->status, "ok") && (!u->status || strcmp(u->status, "ok")))
+			*u = (struct ut_blk_rec){ .status = b->status, .reason = "",
+						  .build_id = b->build_id, .map = b->map,
+						  .sites = b->sites, .lines_total = b->lines_total };
+		else if (!u->status)
+			*u = (struct ut_blk_rec){ .status = b->status, .reason = b->reason };
+		np += b->npc;
+		nl += b->nline;
+	}
+	if (!(u->pc = calloc(np + 1, sizeof(*u->pc))) || !(u->line = calloc(nl + 1, sizeof(*u->line))))
+		return -ENOMEM;
+	for (int i = 0; i < r->n; i++) {
+		const struct ut_blk_rec *b = &r->v[i].res.cov.blk;
+
+		if (!r->v[i].have_res || !b->status || strcmp(b->status, "ok"))
+			continue;
+		memcpy(u->pc + u->npc, b->pc, b->npc * sizeof(*b->pc));
+		memcpy(u->line + u->nline, b->line, b->nline * sizeof(*b->line));
+		u->npc += b->npc;
+		u->nline += b->nline;
+		u->unmapped += b->unmapped;
+	}
+	u->npc = ut_cov_fold(u->pc, u->npc);
+	u->nline = ut_cov_fold(u->line, u->nline);
+	return 0;
+}
+
 int ut_run_coverage(const struct ut_run_rec *r, struct ut_cov_rec *u)
 {
 	int n = 0, total;
@@ -48,14 +80,6 @@ int ut_run_coverage(const struct ut_run_rec *r, struct ut_cov_rec *u)
 			for (int k = 0; k < c->nfn; k++)
 				u->fn[n++] = c->fn[k];
 	}
-	qsort(u->fn, n, sizeof(*u->fn), by_fn);
-	for (int i = 0; i < n; i++) {
-		if (u->nfn && !strcmp(u->fn[u->nfn - 1].name, u->fn[i].name)) {
-			u->fn[u->nfn - 1].hits += u->fn[i].hits;
-			u->fn[u->nfn - 1].variants += u->fn[i].variants;
-		} else {
-			u->fn[u->nfn++] = u->fn[i];
-		}
-	}
-	return 0;
+	u->nfn = ut_cov_fold(u->fn, n);
+	return run_blocks(r, &u->blk);
 }

@@ -41,6 +41,7 @@ void ut_cov_union_add(json_t *run, json_t *cov)
 	if (!json_is_object(cov) || !status)
 		return;
 	u = union_of(run);
+	ut_cov_blocks_union_add(u, json_object_get(cov, "blocks"));
 	json_object_set_new(u, "variants",
 			    json_integer(json_integer_value(json_object_get(u, "variants")) + 1));
 	if (!strcmp(status, "ok")) {

@@ -180,6 +180,8 @@ Suite *vm_repro_suite(void);
 Suite *report_suite(void);
 /* Corrupt and foreign results for replay, diff, report: part of report_suite. */
 TCase *badresults_tcase(void);
+/* Line coverage in report and diff, from hand-made runs: part of report_suite. */
+TCase *report_lines_tcase(void);
 Suite *bisect_suite(void);
 Suite *badinput_suite(void);
 Suite *fusepath_suite(void);
@@ -187,6 +189,7 @@ Suite *merge_suite(void);
 Suite *ci_suite(void);
 Suite *coverage_suite(void);
 Suite *vm_cov_suite(void);
+Suite *vm_lines_suite(void);
 Suite *failinj_suite(void);
 Suite *watch_suite(void);
 Suite *vm_watch_suite(void);

@@ -33,6 +33,14 @@ static const char good_run_json[] =
 	"\"backend\": \"tmpfs\", \"ops\": " ops ", \"mutations\": {}, " \
 	"\"findings\": " findings ", \"replay\": \"./undertow replay x\"}\n"
 
+/* The same with a "coverage" key (function coverage, and blocks of an instrumented overlay.ko). */
+#define SCEN_COV(cov) \
+	"{\"name\": \"lower-dir-rename\", \"variant\": \"\", \"verdict\": \"pass\", " \
+	"\"reason\": \"\", \"seed\": 7, \"duration_s\": 1.0, \"runtime_s\": 1.0, " \
+	"\"workers\": 2, \"mutators\": 1, \"ovl_options\": \"\", \"backend\": \"tmpfs\", " \
+	"\"ops\": " GOOD_OPS ", \"mutations\": {}, \"findings\": [], " \
+	"\"replay\": \"./undertow replay x\", \"coverage\": " cov "}\n"
+
 #define GOOD_OPS "{\"openat\": {\"calls\": 3, \"returns\": {\"OK\": 2, \"ENOENT\": 1}}}"
 
 static const char good_scen_json[] = SCEN_KEYS("7", "2", GOOD_OPS, "[]");
@@ -93,6 +101,13 @@ static const struct bad_case cases[] = {
 	/* Enough to replay, not enough to compare or show. */
 	BAD(SCEN, TEXT, "{\"name\": \"lower-dir-rename\", \"seed\": 7, \"workers\": 2, "
 	    "\"mutators\": 1}\n", "no 'verdict'", false),
+	BAD(SCEN, TEXT, SCEN_COV("{\"status\": \"ok\", \"blocks\": {\"status\": \"ok\", "
+				 "\"pcs\": [1]}}"), "coverage.blocks.pcs: want an object", false),
+	BAD(SCEN, TEXT, SCEN_COV("{\"status\": \"ok\", \"blocks\": {\"status\": \"ok\", "
+				 "\"lines\": {\"fs/overlayfs/util.c:9\": \"x\"}}}"),
+	    "coverage.blocks.lines.fs/overlayfs/util.c:9: want an integer >= 0", false),
+	BAD(SCEN, TEXT, SCEN_COV("{\"status\": \"ok\", \"blocks\": 3}"),
+	    "coverage.blocks: want an object with a status", false),
 	BAD(SCEN, DIR_, NULL, "Is a directory", true),
 	BAD(SCEN, FIFO, NULL, "not a regular file", true),
 	BAD(SCEN, LOOP, NULL, "Too many levels of symbolic links", true),

@@ -362,5 +362,6 @@ Suite *report_suite(void)
 	tcase_add_test(tc, test_report_default_output);
 	suite_add_tcase(s, tc);
 	suite_add_tcase(s, badresults_tcase());
+	suite_add_tcase(s, report_lines_tcase());
 	return s;
 }

@@ -25,6 +25,7 @@ Suite *ktap_merge_suite(void);
 Suite *merge_suite(void);
 Suite *coverage_suite(void);
 Suite *diff_cov_suite(void);
+Suite *blkcov_suite(void);
 Suite *kreport_suite(void);
 Suite *repro_suite(void);
 Suite *race_suite(void);

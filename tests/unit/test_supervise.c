@@ -100,9 +100,13 @@ START_TEST(test_detector_table)
 	ck_assert_int_lt(index_of("bystander-remount"), index_of("umount"));
 	ck_assert_int_lt(index_of("umount"), index_of("bystander"));
 	ck_assert_int_lt(index_of("exits"), index_of("kmsg"));
-	/* The self-check brackets every detector but coverage, which mounts tracefs once. */
-	ck_assert_int_eq(index_of("coverage"), 0);
-	ck_assert_int_eq(index_of("selfcheck"), 1);
+	/*
+	 * The self-check brackets every detector but coverage, which mounts
+	 * tracefs once, and blocks, which bracket coverage.
+	 */
+	ck_assert_int_eq(index_of("blocks"), 0);
+	ck_assert_int_eq(index_of("coverage"), 1);
+	ck_assert_int_eq(index_of("selfcheck"), 2);
 }
 END_TEST
 
