@@ -47,11 +47,8 @@ need flock util-linux
 need dpkg-deb dpkg
 need addr2line binutils
 
-pkg=$(kernel_image_pkg "$kver")
-[ -n "$pkg" ] || fail "no Debian kernel package for '${kver:-linux-image-amd64}'"
-rel=${pkg#linux-image-}
-series=$(echo "$rel" | grep -oE '^[0-9]+\.[0-9]+')
-[ -n "$series" ] || fail "cannot tell the series of $rel"
+dk_release "$kver" || exit 2	# (it said why)
+rel=$dk_rel series=$dk_series
 
 steps=$(mktemp) || fail "mktemp failed"
 work=

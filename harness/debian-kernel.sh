@@ -4,6 +4,9 @@
 # harness/debug-kernel.sh, tests/kmod/build.sh and tests/kmod/ovlbug/build.sh
 # (one copy of this code).
 #
+#   dk_release V              the kernel release of V ("" = vm.sh's default)
+#                             and its series: sets dk_rel (6.1.0-57-amd64)
+#                             and dk_series (6.1)
 #   dk_headers REL            fetch and unpack linux-headers-REL once;
 #                             prints the directory to build modules against
 #   dk_kernel_cc HDR          the gcc the kernel was built with (gcc-12)
@@ -25,6 +28,15 @@
 : "${cache:=${UNDERTOW_CACHE:-/var/cache/undertow}}"
 
 dk_say() { echo "${me:-undertow}: $*" >&2; }
+
+dk_release() {
+	local pkg
+	pkg=$(kernel_image_pkg "$1")
+	[ -n "$pkg" ] || { dk_say "no Debian kernel package for '${1:-linux-image-amd64}'"; return 1; }
+	dk_rel=${pkg#linux-image-}
+	dk_series=$(echo "$dk_rel" | grep -oE '^[0-9]+\.[0-9]+')
+	[ -n "$dk_series" ] || { dk_say "cannot tell the series of $dk_rel"; return 1; }
+}
 
 # The cached .deb of package $1 at apt's candidate version, if any.
 dk_cached_deb() {

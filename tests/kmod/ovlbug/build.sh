@@ -55,12 +55,8 @@ need patch patch
 need flock util-linux
 need dpkg-deb dpkg
 
-pkg=$(kernel_image_pkg "$kver")
-[ -n "$pkg" ] || fail "no Debian kernel package for '${kver:-linux-image-amd64}'"
-rel=${pkg#linux-image-}
-# 6.1.0-57-amd64 -> linux-source-6.1
-series=$(echo "$rel" | grep -oE '^[0-9]+\.[0-9]+')
-[ -n "$series" ] || fail "cannot tell the series of $rel"
+dk_release "$kver" || exit 2	# (it said why)
+rel=$dk_rel series=$dk_series
 
 # The steps' own lines (progress, the tail of a failed build) go to a
 # scratch file: a failure is one line here, naming its reason.
