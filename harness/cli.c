@@ -57,6 +57,11 @@ void ut_usage(FILE *f)
 	      "                           and mutators' allocations (kernel fault injection)\n"
 	      "      --race W:M           one scenario's worker op W against its mutator op M:\n"
 	      "                           one process each, start offsets swept, hit rates\n"
+	      "      --ops-off W:M        leave ops out of the mix: bit k of W (M) = the workers'\n"
+	      "                           (mutators') k-th op, as results' ops_off and repro give\n"
+	      "      --explore SECS       vary the scenarios for SECS s (seed, counts, backend,\n"
+	      "                           option set, ops), keep the variants that reach new\n"
+	      "                           overlayfs functions in <run>/corpus/ (needs tracing)\n"
 	      "diff and report (RUN: a run directory, or a results directory's latest):\n"
 	      "  -O, --output FILE        diff: the JSON (default RUN_B/diff-<run id of A>.json)\n"
 	      "                           report: the HTML page (default RUN/report.html)\n"
@@ -128,6 +133,25 @@ static int parse_seed(const char *s, uint64_t *out)
 	return 0;
 }
 
+/* --ops-off W:M: two masks, each an integer 0..2^32-1 (0x.. allowed). */
+static int parse_off(const char *s, uint32_t off[2])
+{
+	const char *p = s;
+
+	for (int i = 0; i < 2; i++) {
+		unsigned long long v;
+		char *end;
+
+		errno = 0;
+		v = strtoull(p, &end, 0);
+		if (errno || end == p || *p == '-' || v > UINT32_MAX || *end != (i ? '\0' : ':'))
+			return -1;
+		off[i] = (uint32_t)v;
+		p = end + 1;
+	}
+	return 0;
+}
+
 static const struct option longopts[] = {
 	{ "time", required_argument, NULL, 't' },
 	{ "workers", required_argument, NULL, 'w' },
@@ -147,6 +171,8 @@ static const struct option longopts[] = {
 	{ "budget", required_argument, NULL, 301 },
 	{ "script", required_argument, NULL, 302 },
 	{ "race", required_argument, NULL, 'X' },
+	{ "ops-off", required_argument, NULL, 303 },
+	{ "explore", required_argument, NULL, 304 },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -286,6 +312,13 @@ static int parse_opt(int c, const char *arg, struct ut_opts *o, char *err, size_
 	case 301:
 		return parse_secs(arg, 1, &o->budget_s) ?
 		       bad(err, sz, "--budget wants seconds, 1..86400", arg) : 0;
+	case 303:
+		o->off_set = true;
+		return parse_off(arg, o->off) ? bad(err, sz,
+			"--ops-off wants W:M, two op masks (bit k = the role's k-th op)", arg) : 0;
+	case 304:
+		return parse_secs(arg, 1, &o->explore_s) ? bad(err, sz,
+			"--explore wants seconds, 1..86400", arg) : 0;
 	case 'h':
 		o->cmd = UT_CMD_HELP;
 		return 0;

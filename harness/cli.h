@@ -43,6 +43,9 @@ struct ut_opts {
 	int shard_k, shard_n;	/* --shard K/N, 0/0 = all */
 	const char *stream;	/* --stream PATH|-: frame results files there */
 	const char *race;	/* --race W:M: one worker op against one mutator op */
+	uint32_t off[2];	/* --ops-off W:M: ops left out of the mix per role (bit = op index) */
+	bool off_set;
+	double explore_s;	/* --explore SECS: coverage-guided exploration, 0 = off */
 	char **sel;		/* scenario names or tags; merge: the run directories */
 	int nsel;
 	const char *runs[2];	/* diff, report: run directories */

@@ -64,7 +64,7 @@ static void fill_settings(struct sup *S)
 	const struct ut_run_cfg *c = S->cfg;
 	const struct ut_variant *v = S->v;
 	struct ut_result *r = S->r;
-	char fail[48] = "", name[32], race[160] = "";
+	char fail[48] = "", name[32], race[160] = "", off[48] = "";
 
 	snprintf(r->name, sizeof(r->name), "%s", v->sc->name);
 	snprintf(r->variant, sizeof(r->variant), "%s", v->label);
@@ -85,10 +85,12 @@ static void fill_settings(struct sup *S)
 			 v->sc->mutators[c->race->mop].name);
 		snprintf(race, sizeof(race), "--race '%s' ", r->race);
 	}
+	if (c->off[0] || c->off[1])	/* the replay leaves the same ops out */
+		snprintf(off, sizeof(off), "--ops-off %#x:%#x ", c->off[0], c->off[1]);
 	snprintf(r->replay, sizeof(r->replay),
-		 "%s run -s %llu -t %g -w %d -m %d --hang-timeout %g -b '%s' -o '%s' %s%s%s",
+		 "%s run -s %llu -t %g -w %d -m %d --hang-timeout %g -b '%s' -o '%s' %s%s%s%s",
 		 c->self, (unsigned long long)c->seed, S->runtime, c->workers, r->mutators,
-		 c->hang_timeout, r->backend_spec, r->optset, fail, race, v->sc->name);
+		 c->hang_timeout, r->backend_spec, r->optset, fail, race, off, v->sc->name);
 }
 
 /* Shared memory for the runner's step and its processes' slots. */

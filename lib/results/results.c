@@ -138,6 +138,8 @@ int ut_result_load(const char *path, struct ut_result *r, char *why, size_t whys
 	r->mutators = s.mutators;
 	r->runtime_s = s.runtime_s;
 	r->hang_timeout_s = s.hang_timeout_s;
+	r->off[0] = s.off[0];
+	r->off[1] = s.off[1];
 	if (s.race.worker_op)
 		snprintf(r->race, sizeof(r->race), "%.63s:%.63s", s.race.worker_op,
 			 s.race.mutator_op);

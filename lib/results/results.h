@@ -32,6 +32,7 @@ struct ut_result {
 	char backend_spec[PATH_MAX * 2 + 8];	/* "-b" form: "ext4", "path:/a,/b" */
 	char optset[256];			/* "-o" form: a set name or options */
 	char race[136];				/* "--race" form: "W:M", "" = the op mix */
+	uint32_t off[2];			/* ops left out per role (--ops-off), read back */
 	struct ut_hist ops[UT_MAX_OPS], muts[UT_MAX_OPS];
 	int nops, nmuts;
 	struct ut_findings findings;

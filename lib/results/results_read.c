@@ -32,7 +32,7 @@ static const struct ut_jfield fields[] = {
 
 /* The JSON values decoded by hand, after the table. */
 struct raw {
-	json_t *ops, *muts, *findings, *kmsg, *cov, *race;
+	json_t *ops, *muts, *findings, *kmsg, *cov, *race, *off;
 };
 
 static const struct ut_jfield raw_fields[] = {
@@ -42,6 +42,7 @@ static const struct ut_jfield raw_fields[] = {
 	{ "kmsg", UT_J_ARRAY, 0, offsetof(struct raw, kmsg) },
 	{ "coverage", UT_J_OBJECT, 0, offsetof(struct raw, cov) },
 	{ "race", UT_J_OBJECT, 0, offsetof(struct raw, race) },
+	{ "ops_off", UT_J_ARRAY, 0, offsetof(struct raw, off) },
 };
 
 bool ut_result_stem_ok(const char *stem)
@@ -181,6 +182,27 @@ static int read_kmsg(json_t *a, struct ut_scen_rec *s, char *what, size_t sz)
 	return 0;
 }
 
+/* "ops_off": [workers' mask, mutators' mask], the ops left out of the mix. */
+static int read_off(json_t *a, struct ut_scen_rec *s, char *what, size_t sz)
+{
+	if (!a)
+		return 0;
+	if (json_array_size(a) != 2) {
+		snprintf(what, sz, "ops_off: want [workers' mask, mutators' mask]");
+		return -1;
+	}
+	for (int i = 0; i < 2; i++) {
+		json_int_t v = json_integer_value(json_array_get(a, i));
+
+		if (!json_is_integer(json_array_get(a, i)) || v < 0 || v > UINT32_MAX) {
+			snprintf(what, sz, "ops_off[%d]: want an integer 0..2^32-1", i);
+			return -1;
+		}
+		s->off[i] = (uint32_t)v;
+	}
+	return 0;
+}
+
 /* Every key of the document into @s; "KEY: what is wrong" in @what. */
 static int decode(struct ut_scen_rec *s, unsigned need, char *what, size_t sz)
 {
@@ -194,7 +216,8 @@ static int decode(struct ut_scen_rec *s, unsigned need, char *what, size_t sz)
 	       read_hist("mutations", raw.muts, &s->muts, what, sz) ||
 	       read_findings(raw.findings, s, what, sz) || read_kmsg(raw.kmsg, s, what, sz) ||
 	       ut_cov_read(raw.cov, &s->cov, what, sz) ||
-	       ut_race_read(raw.race, &s->race, what, sz) ? -1 : 0;
+	       ut_race_read(raw.race, &s->race, what, sz) || read_off(raw.off, s, what, sz) ?
+	       -1 : 0;
 }
 
 int ut_scen_read(const char *path, unsigned need, struct ut_scen_rec *s, char *why,

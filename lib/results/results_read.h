@@ -61,6 +61,7 @@ struct ut_scen_rec {
 	int nkmsg;
 	struct ut_cov_rec cov;	/* "coverage": status NULL when not recorded */
 	struct ut_race_rec race;	/* "race": worker_op NULL when not a --race run */
+	uint32_t off[2];	/* "ops_off": ops left out per role (bit = op index), 0 0 when none */
 };
 
 /*
