@@ -64,6 +64,8 @@ int main(void)
 	srunner_add_suite(sr, ci_suite());
 	srunner_add_suite(sr, coverage_suite());
 	srunner_add_suite(sr, vm_cov_suite());
+	srunner_add_suite(sr, explore_suite());
+	srunner_add_suite(sr, vm_explore_suite());
 	srunner_add_suite(sr, failinj_suite());
 	srunner_add_suite(sr, watch_suite());
 	srunner_add_suite(sr, vm_watch_suite());
