@@ -28,5 +28,6 @@ Suite *diff_cov_suite(void);
 Suite *kreport_suite(void);
 Suite *repro_suite(void);
 Suite *race_suite(void);
+Suite *explore_suite(void);
 
 #endif
