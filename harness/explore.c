@@ -16,6 +16,7 @@
 
 #include "coverage.h"
 #include "detector.h"
+#include "results_read.h"
 #include "engine.h"
 #include "explore.h"
 #include "explore_mut.h"
@@ -55,15 +56,23 @@ static json_t *new_functions(struct explore *E, json_t *cov, const char *name)
 	return added;
 }
 
-/* A finding: its file beside run.json and a row, as a plain run has them. */
-static void record_finding(struct explore *E, const char *name, struct ut_result *r)
+/*
+ * A finding: its file beside run.json and a row, as a plain run has them,
+ * unless it goes to the corpus (@kept), which has rows too.
+ */
+static void record_finding(struct explore *E, const char *name, struct ut_result *r, bool kept)
 {
 	char rel[256];
+	json_t *j;
 
-	snprintf(rel, sizeof(rel), "%s.json", name);
-	ut_out_file(&E->x.st, rel, ut_result_json(r));
-	ut_run_row_add(E->x.st.run, name, r->name, r->variant, r->verdict, r->duration_s);
-	ut_out_line(&E->x.st, "# explore: %s: %s: %s (replay: undertow replay %s/%s)\n", name,
+	snprintf(rel, sizeof(rel), kept ? UT_CORPUS "/%s.json" : "%s.json", name);
+	if (!kept) {
+		j = ut_result_json(r);
+		ut_out_file(&E->x.st, rel, j);
+		json_decref(j);
+		ut_run_row_add(E->x.st.run, name, r->name, r->variant, r->verdict, r->duration_s);
+	}
+	ut_out_line(&E->x.st, "# explore: %s: %s: %s (undertow repro %s/%s)\n", name,
 		    ut_verdict_name(r->verdict), r->reason, E->x.st.dir, rel);
 	E->findings++;
 }
@@ -73,14 +82,17 @@ static void keep(struct explore *E, const struct ut_cand *c, struct ut_result *r
 		 json_t *added, const char *parent, const char *what)
 {
 	json_t *j = ut_result_json(r), *ex;
-	char rel[256];
+	char stem[256], rel[272];
 
 	ex = json_pack("{s:i, s:s, s:s, s:O, s:i}", "index", E->runs, "parent", parent,
 		       "changed", what, "new_functions", added, "reached_total",
 		       (int)json_object_size(E->seen));
 	json_object_set_new(j, "explore", ex);
-	snprintf(rel, sizeof(rel), "corpus/%s.json", c->name);
+	snprintf(stem, sizeof(stem), UT_CORPUS "/%s", c->name);
+	snprintf(rel, sizeof(rel), "%s.json", stem);
 	if (!ut_out_file(&E->x.st, rel, j)) {
+		/* A row, so that report and diff see the corpus too. */
+		ut_run_row_add(E->x.st.run, stem, r->name, r->variant, r->verdict, r->duration_s);
 		json_array_append_new(json_object_get(E->info, "corpus"),
 				      json_pack("{s:s, s:s, s:s, s:s, s:i}", "file", rel,
 						"variant", c->v->name, "parent", parent,
@@ -117,13 +129,16 @@ static void run_one(struct explore *E, struct ut_cand *c, const char *parent, co
 	ut_cov_union_add(E->x.st.run, json_object_get(r.extra, "coverage"));
 	if (r.verdict == UT_SKIP)
 		ut_pool_kill(&E->pool, c->v);
-	else if (r.verdict != UT_PASS)
-		record_finding(E, c->name, &r);
 	/* A cut-short run proves nothing: its coverage counts in the union only. */
 	added = ut_interrupted ? json_array() :
 		new_functions(E, json_object_get(r.extra, "coverage"), c->name);
+	if (r.verdict != UT_PASS && r.verdict != UT_SKIP)
+		record_finding(E, c->name, &r, json_array_size(added) > 0);
 	if (json_array_size(added))
 		keep(E, c, &r, added, parent, what);
+	else if (!strcmp(parent, "(none)"))	/* a given one stays a parent all the same */
+		ut_out_line(&E->x.st, "# explore: %s: +0 functions (%zu in all): as given, not "
+			    "in the corpus\n", c->name, json_object_size(E->seen));
 	json_decref(added);
 	if (!E->stop[0] && !ut_interrupted &&
 	    !ut_run_kernel_usable(&E->x, &r, c->name, why, sizeof(why)))
@@ -181,9 +196,10 @@ static int conclude(struct explore *E)
 			   reached, "reached_given", E->reached_given, "probed", E->probed,
 			   "stopped", ut_interrupted ? "interrupted" : E->stop[0] ? E->stop :
 			   "budget"));
-	if (ut_interrupted)
+	if (ut_interrupted) {	/* exit 1 (ut_run_end), as for any interrupted run */
+		ut_out_line(st, "# explore: %s\n", line);
 		ut_out_line(st, "Bail out! interrupted after %d variants; corpus kept\n", E->runs);
-	if (E->findings || E->stop[0]) {
+	} else if (E->findings || E->stop[0]) {
 		ut_out_line(st, "not ok 1 explore # %d finding(s)%s%s; %s\n", E->findings,
 			    E->stop[0] ? ", " : "", E->stop, line);
 		st->fail++;

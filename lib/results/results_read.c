@@ -50,6 +50,13 @@ bool ut_result_stem_ok(const char *stem)
 	return stem[0] && stem[0] != '.' && !strchr(stem, '/');
 }
 
+bool ut_result_file_ok(const char *file)
+{
+	return ut_result_stem_ok(file) ||
+	       (!strncmp(file, UT_CORPUS "/", sizeof(UT_CORPUS)) &&
+		ut_result_stem_ok(file + sizeof(UT_CORPUS)));
+}
+
 static int by_rc_name(const void *a, const void *b)
 {
 	return strcmp(((const struct ut_rc_rec *)a)->name, ((const struct ut_rc_rec *)b)->name);

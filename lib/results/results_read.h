@@ -82,5 +82,9 @@ uint64_t ut_hist_calls(const struct ut_hist_rec *h);
 
 /* A file stem a run may name: one path component, no leading dot. */
 bool ut_result_stem_ok(const char *stem);
+/* The folder of an exploration's kept variants, in its run directory. */
+#define UT_CORPUS	"corpus"
+/* A row's file: a stem, or corpus/ and a stem. */
+bool ut_result_file_ok(const char *file);
 
 #endif

@@ -5,8 +5,9 @@
  * read from the files, in the order they were run, every kept variant
  * reached a function that no earlier kept one did (its new_functions are
  * in its coverage and in no earlier file's); run.json's explore figures
- * agree with the files; and a corpus entry replays, on the host, with the
- * seed, counts, backend, option set, run time and ops left out it records.
+ * agree with the files, which are its rows, and the report shows them; and
+ * a corpus entry replays, on the host, with the seed, counts, backend,
+ * option set, run time and ops left out it records.
  */
 #include <dirent.h>
 #include <stdio.h>
@@ -119,6 +120,36 @@ static void check_replay(const char *dir, const char *file, json_t *rec, const c
 	free(path);
 }
 
+/* run.json has a row per corpus file (no finding here: nothing else). */
+static void check_rows(json_t *run, char **files, int n)
+{
+	json_t *rows = json_object_get(run, "scenarios");
+
+	ck_assert_int_eq(json_array_size(rows), n);
+	for (int i = 0; i < n; i++) {
+		char *want = it_fmt("%.*s", (int)strlen(files[i]) - 5, files[i]);
+
+		ck_assert_str_eq(str(json_array_get(rows, i), "file"), want);
+		free(want);
+	}
+}
+
+/* The report reads the corpus like any run's variants, coverage table and all. */
+static void check_report(const char *dir, const char *res)
+{
+	char *out = it_fmt("%s/explore.html", res), *html;
+	char *argv[] = { "report", (char *)dir, "-O", out, NULL };
+	struct proc_out p = run_undertow(argv, 60);
+
+	ck_assert_msg(p.exit_code == 0, "%s\n%s", proc_desc(&p), p.err);
+	html = it_read_file(out, NULL);
+	ck_assert_msg(html && strstr(html, "corpus/001-") &&
+		      strstr(html, "<h2>overlayfs functions</h2>"), "no corpus in the report");
+	free(html);
+	proc_out_free(&p);
+	free(out);
+}
+
 START_TEST(test_vm_explore)
 {
 	char *res = it_mkdtemp("vmexpl"), *runsh = realpath("run.sh", NULL), *dir, why[1024];
@@ -153,6 +184,8 @@ START_TEST(test_vm_explore)
 	fprintf(stderr, "int-tests: vm explore: %lld variants, %d kept, %lld functions reached "
 		"(%lld by the scenarios as given) of %lld probed, in %.0f s\n", num(ex, "variants"),
 		n, num(ex, "reached"), num(ex, "reached_given"), num(ex, "probed"), p.elapsed_s);
+	check_rows(run, files, n);
+	check_report(dir, res);
 	check_replay(dir, files[n - 1], docs[n - 1], res);
 	for (int i = 0; i < n; i++) {
 		json_decref(docs[i]);

@@ -3,7 +3,7 @@
  * test_explore.c - what --explore's mutations may do: a new seed every
  * time, the same scenario, counts in range and changed, never every op of
  * a role left out, the backend and set only to a live pool variant, and
- * the words saying what changed.
+ * the words saying what changed; and which row files a run may name.
  */
 #include <stdio.h>
 #include <string.h>
@@ -11,6 +11,7 @@
 #include "engine.h"
 #include "explore_mut.h"
 #include "registry.h"
+#include "results_read.h"
 #include "suites.h"
 
 #define ROUNDS 2000
@@ -112,6 +113,22 @@ START_TEST(dead_variants_are_left)
 }
 END_TEST
 
+/* Rows may name corpus files, and nothing else below the run directory. */
+START_TEST(row_files)
+{
+	static const char *const ok[] = { "lower-dir-rename", "corpus/001-x@fuse,index",
+					   "x@tmpfs,xino=off" };
+	static const char *const bad[] = { "", ".hidden", "corpus/", "corpus/.x", "corpus/a/b",
+					   "../corpus/x", "other/x", "corpusx/y", "/etc/passwd",
+					   "corpus//x" };
+
+	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++)
+		ck_assert_msg(ut_result_file_ok(ok[i]), "%s refused", ok[i]);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		ck_assert_msg(!ut_result_file_ok(bad[i]), "%s taken", bad[i]);
+}
+END_TEST
+
 Suite *explore_suite(void)
 {
 	Suite *s = suite_create("explore");
@@ -119,6 +136,7 @@ Suite *explore_suite(void)
 
 	tcase_add_test(tc, mutants_stay_in_bounds);
 	tcase_add_test(tc, dead_variants_are_left);
+	tcase_add_test(tc, row_files);
 	suite_add_tcase(s, tc);
 	return s;
 }
