@@ -2,7 +2,7 @@
 #   make            build ./undertow
 #   make check      install missing build deps, unit + integration tests
 #   make check-vm-612  the quick matrix in a Debian 6.12 VM (slow; .ci/run runs it)
-#   make check-explore --explore for 60 s in the 6.1 VM (about 3 min; .ci/run runs it)
+#   make check-explore --explore for 60 s in the 6.1 VM (2-3 min; .ci/run runs it)
 #   make sanitize   the same tests on an ASan+UBSan build
 #   make bench      engine vs a bare syscall loop on the same mount
 #   make clean
@@ -103,7 +103,7 @@ check-repro: deps
 
 # --explore in the 6.1 VM for 60 s (tests/integration/test_vm_explore.c):
 # a corpus, each entry reaching something new, one entry replayed.  About
-# 3 minutes; not part of check, which stays under 15.
+# 2-3 minutes; not part of check, which stays under 15.
 check-explore: deps
 	@$(MAKE) --no-print-directory all $(BUILD)/int-tests
 	CK_RUN_SUITE=vm_explore UNDERTOW=$(BUILD)/undertow $(BUILD)/int-tests
