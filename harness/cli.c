@@ -59,6 +59,9 @@ void ut_usage(FILE *f)
 	      "                           one process each, start offsets swept, hit rates\n"
 	      "      --ops-off W:M        leave ops out of the mix: bit k of W (M) = the workers'\n"
 	      "                           (mutators') k-th op, as results' ops_off and repro give\n"
+	      "      --op-weights W:M     each op's weight instead of the declared one: W (M) lists\n"
+	      "                           the workers' (mutators') weights 1..1000 in table order,\n"
+	      "                           comma-separated; an empty list keeps a role's own\n"
 	      "      --explore SECS       vary the scenarios for SECS s (seed, counts, backend,\n"
 	      "                           option set, ops), keep the variants that reach new\n"
 	      "                           overlayfs functions in <run>/corpus/ (needs tracing)\n"
@@ -133,25 +136,6 @@ static int parse_seed(const char *s, uint64_t *out)
 	return 0;
 }
 
-/* --ops-off W:M: two masks, each an integer 0..2^32-1 (0x.. allowed). */
-static int parse_off(const char *s, uint32_t off[2])
-{
-	const char *p = s;
-
-	for (int i = 0; i < 2; i++) {
-		unsigned long long v;
-		char *end;
-
-		errno = 0;
-		v = strtoull(p, &end, 0);
-		if (errno || end == p || *p == '-' || v > UINT32_MAX || *end != (i ? '\0' : ':'))
-			return -1;
-		off[i] = (uint32_t)v;
-		p = end + 1;
-	}
-	return 0;
-}
-
 static const struct option longopts[] = {
 	{ "time", required_argument, NULL, 't' },
 	{ "workers", required_argument, NULL, 'w' },
@@ -173,6 +157,7 @@ static const struct option longopts[] = {
 	{ "race", required_argument, NULL, 'X' },
 	{ "ops-off", required_argument, NULL, 303 },
 	{ "explore", required_argument, NULL, 304 },
+	{ "op-weights", required_argument, NULL, 305 },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -314,8 +299,11 @@ static int parse_opt(int c, const char *arg, struct ut_opts *o, char *err, size_
 		       bad(err, sz, "--budget wants seconds, 1..86400", arg) : 0;
 	case 303:
 		o->off_set = true;
-		return parse_off(arg, o->off) ? bad(err, sz,
+		return ut_parse_ops_off(arg, o->off) ? bad(err, sz,
 			"--ops-off wants W:M, two op masks (bit k = the role's k-th op)", arg) : 0;
+	case 305:
+		return ut_parse_op_weights(arg, o->wt, o->nwt) ? bad(err, sz,
+			"--op-weights wants W:M, two comma lists of weights 1..1000", arg) : 0;
 	case 304:
 		return parse_secs(arg, 1, &o->explore_s) ? bad(err, sz,
 			"--explore wants seconds, 1..86400", arg) : 0;

@@ -118,6 +118,7 @@ static void run_one(struct explore *E, struct ut_cand *c, const char *parent, co
 	cfg.workers = c->workers;
 	cfg.mutators = c->mutators;
 	memcpy(cfg.off, c->off, sizeof(cfg.off));
+	memcpy(cfg.wt, c->wt, sizeof(cfg.wt));
 	cfg.time_s = E->runtime;
 	cfg.coverage = true;
 	cfg.index = ++E->runs;

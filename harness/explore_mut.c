@@ -2,7 +2,8 @@
 /*
  * explore_mut.c - the changes --explore makes to a candidate.  Only what a
  * results file records and replay honours is varied: seed, -w/-m, backend
- * and option set (-b/-o), and ops left out of the mix (--ops-off).
+ * and option set (-b/-o), ops left out of the mix (--ops-off) and op
+ * weights (--op-weights).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -111,20 +112,25 @@ static bool change_variant(struct ut_rng *rng, const struct ut_pool *p, struct u
 	return true;
 }
 
+/* Which role a change applies to: the mutators only when there are some. */
+static int pick_role(struct ut_rng *rng, const struct ut_cand *c)
+{
+	return c->mutators > 0 && ut_rng_below(rng, 2) ? UT_MUTATOR : UT_WORKER;
+}
+
 /*
  * One op of one role in or out.  Leaving out the last op of a role is
  * never done: then every op of the role comes back in instead.
  */
 static bool change_ops(struct ut_rng *rng, struct ut_cand *c, char *what, size_t sz)
 {
-	int role = c->mutators > 0 && ut_rng_below(rng, 2) ? UT_MUTATOR : UT_WORKER;
+	int role = pick_role(rng, c);
 	const struct ut_op *ops = ut_role_ops(c->v->sc, role);
 	int n = ut_nops(ops), k;
-	uint32_t all;
+	uint32_t all = ut_role_all(c->v->sc, role);
 
-	if (n < 2 || n > 32)
+	if (n < 2)
 		return false;
-	all = n == 32 ? UINT32_MAX : (1u << n) - 1;
 	k = (int)ut_rng_below(rng, n);
 	c->off[role] ^= 1u << k;
 	if (c->off[role] == all) {
@@ -134,6 +140,35 @@ static bool change_ops(struct ut_rng *rng, struct ut_cand *c, char *what, size_t
 		snprintf(what, sz, ", %s %s %s", role ? "mutator" : "worker", ops[k].name,
 			 c->off[role] >> k & 1 ? "left out" : "back in");
 	}
+	return true;
+}
+
+/*
+ * One op's weight times or divided by UT_EXPLORE_WT_STEP.  A role's
+ * weights are recorded whole: the first change writes the declared ones.
+ */
+static bool change_weight(struct ut_rng *rng, struct ut_cand *c, char *what, size_t sz)
+{
+	int role = pick_role(rng, c);
+	const struct ut_op *ops = ut_role_ops(c->v->sc, role);
+	int n = ut_nops(ops), k;
+	unsigned was, to;
+
+	if (n < 2)
+		return false;
+	for (int i = 0; i < n; i++)
+		if (!c->wt[role][i])
+			c->wt[role][i] = (uint16_t)ops[i].weight;
+	k = (int)ut_rng_below(rng, n);
+	was = c->wt[role][k];
+	to = ut_rng_below(rng, 2) ? was / UT_EXPLORE_WT_STEP : was * UT_EXPLORE_WT_STEP;
+	if (to < 1 || to == was)
+		to = was * UT_EXPLORE_WT_STEP;
+	if (to > UT_EXPLORE_MAX_WT)
+		to = was > 1 ? 1 : UT_EXPLORE_MAX_WT;
+	c->wt[role][k] = (uint16_t)to;
+	snprintf(what, sz, ", %s %s weight %u (was %u)", role ? "mutator" : "worker", ops[k].name,
+		 to, was);
 	return true;
 }
 
@@ -148,7 +183,7 @@ void ut_mutate(struct ut_rng *rng, const struct ut_pool *p, const struct ut_cand
 	if (n >= sz)
 		return;
 	/* A new seed alone often reaches the same code: one more change, mostly. */
-	switch (ut_rng_below(rng, 4)) {
+	switch (ut_rng_below(rng, 5)) {
 	case 0:
 		change_counts(rng, c, what + n, sz - n);
 		break;
@@ -158,6 +193,10 @@ void ut_mutate(struct ut_rng *rng, const struct ut_pool *p, const struct ut_cand
 		break;
 	case 2:
 		if (!change_ops(rng, c, what + n, sz - n))
+			change_counts(rng, c, what + n, sz - n);
+		break;
+	case 3:
+		if (!change_weight(rng, c, what + n, sz - n))
 			change_counts(rng, c, what + n, sz - n);
 		break;
 	default:

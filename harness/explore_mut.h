@@ -17,12 +17,15 @@
 
 #define UT_EXPLORE_MAX_W	8	/* workers a mutant may get */
 #define UT_EXPLORE_MAX_M	4	/* mutators a mutant may get */
+#define UT_EXPLORE_WT_STEP	4	/* a weight changes by this factor */
+#define UT_EXPLORE_MAX_WT	1000	/* as --op-weights allows */
 
 struct ut_cand {
 	const struct ut_variant *v;
 	uint64_t seed;
 	int workers, mutators;	/* mutators 0 when the scenario has none */
 	uint32_t off[2];	/* ops left out per role (bit = op index) */
+	uint16_t wt[2][UT_MAX_OPS];	/* op weights per role, all 0 = as declared */
 	char name[208];		/* its file stem in the corpus: "NNN-<variant>" */
 };
 
@@ -46,8 +49,8 @@ void ut_pool_free(struct ut_pool *p);
 void ut_pool_kill(struct ut_pool *p, const struct ut_variant *v);
 
 /*
- * @c := @parent with a new seed and one more change (counts, backend and
- * set, one op in or out), drawn from @rng; what changed, in words, in @what.
+ * @c := @parent with a new seed and, four times in five, one more change
+ * (counts, backend and set, one op in or out, one op's weight), drawn from @rng; what changed, in words, in @what.
  */
 void ut_mutate(struct ut_rng *rng, const struct ut_pool *p, const struct ut_cand *parent,
 	       struct ut_cand *c, char *what, size_t sz);

@@ -125,12 +125,28 @@ static int race_check(const struct ut_opts *o, const struct ut_scenario *const *
 	return -1;
 }
 
+/* --op-weights: none for a role, or one per op of it. */
+static int wt_check(const struct ut_scenario *sc, const int nwt[2], char *err, size_t sz)
+{
+	for (int role = 0; role < 2; role++) {
+		int n = ut_nops(ut_role_ops(sc, role));
+
+		if (nwt[role] && nwt[role] != n) {
+			snprintf(err, sz, "--op-weights: %d %s weights, but %s has %d %s ops",
+				 nwt[role], role ? "mutator" : "worker", sc->name, n,
+				 role ? "mutator" : "worker");
+			return -1;
+		}
+	}
+	return 0;
+}
+
 /* --ops-off: bits of ops the scenario has, and never every op of a role. */
 static int off_check(const struct ut_scenario *sc, const uint32_t off[2], char *err, size_t sz)
 {
 	for (int role = 0; role < 2; role++) {
 		int n = ut_nops(ut_role_ops(sc, role));
-		uint32_t all = n >= 32 ? UINT32_MAX : (1u << n) - 1;
+		uint32_t all = ut_role_all(sc, role);
 
 		if (off[role] & ~all) {
 			snprintf(err, sz, "--ops-off %#x:%#x: %s has %d %s ops", off[0], off[1],
@@ -149,11 +165,14 @@ static int off_check(const struct ut_scenario *sc, const uint32_t off[2], char *
 /* Options that do not go together, in one line; 0 when they do. */
 static int conflicts(const struct ut_opts *o, char *err, size_t sz)
 {
+	bool wt = o->nwt[0] || o->nwt[1];
 	const char *with = o->matrix ? "--matrix" : o->race ? "--race" : o->shard_n ? "--shard" :
-			   o->fail.mask ? "--fail" : o->off_set ? "--ops-off" : NULL;
+			   o->fail.mask ? "--fail" : o->off_set ? "--ops-off" :
+			   wt ? "--op-weights" : NULL;
 
-	if (o->off_set && o->race)
-		snprintf(err, sz, "--ops-off and --race: a race runs one op per side already");
+	if ((o->off_set || wt) && o->race)
+		snprintf(err, sz, "%s and --race: a race runs one op per side already",
+			 o->off_set ? "--ops-off" : "--op-weights");
 	else if (o->explore_s && o->cmd != UT_CMD_RUN)
 		snprintf(err, sz, "--explore is a run option");
 	else if (o->explore_s && with)
@@ -211,7 +230,9 @@ static void recorded_variant(struct ut_opts *o, struct ut_variant *v)
 	o->race = rec.race[0] ? rec.race : NULL;	/* the file's, like every setting */
 	memcpy(o->off, rec.off, sizeof(o->off));
 	o->off_set = rec.off[0] || rec.off[1];
-	if (off_check(sc, o->off, why, sizeof(why))) {
+	memcpy(o->wt, rec.wt, sizeof(o->wt));
+	memcpy(o->nwt, rec.nwt, sizeof(o->nwt));
+	if (off_check(sc, o->off, why, sizeof(why)) || wt_check(sc, o->nwt, why, sizeof(why))) {
 		snprintf(msg, sizeof(msg), "%s: %s", o->replay, why);
 		die_usage(msg);
 	}
@@ -343,8 +364,9 @@ int main(int argc, char **argv)
 	n = ut_select(o.sel, o.nsel, sel, MAX_SEL, err, sizeof(err));
 	if (n < 0 || (o.race && race_check(&o, sel, n, err, sizeof(err))))
 		die_usage(err);
-	for (int i = 0; o.off_set && i < n; i++)
-		if (off_check(sel[i], o.off, err, sizeof(err)))
+	for (int i = 0; i < n; i++)
+		if ((o.off_set && off_check(sel[i], o.off, err, sizeof(err))) ||
+		    wt_check(sel[i], o.nwt, err, sizeof(err)))
 			die_usage(err);
 	n = variants_for(&o, sel, n, vars, UT_MAX_VARIANTS, err, sizeof(err));
 	if (n <= 0)

@@ -241,6 +241,7 @@ int ut_run_begin(struct ut_run *x, const struct ut_opts *o, int nplan, int argc,
 		.root = st->root, .self = argv[0], .sysrq = o->sysrq, .coverage = o->coverage,
 		.unprivileged = unprivileged, .fail = o->fail, .off = { o->off[0], o->off[1] },
 	};
+	memcpy(x->cfg.wt, o->wt, sizeof(x->cfg.wt));
 	x->rows = json_array();
 	err = ut_out_open(st, argc, argv, o->seed);
 	if (err) {

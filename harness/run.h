@@ -29,6 +29,7 @@ struct ut_run_cfg {
 	struct ut_fail_cfg fail;	/* --fail, mask 0 = off */
 	const struct ut_script *script;	/* --script / repro: fixed op sequences */
 	uint32_t off[2];		/* repro: ops left out, per role (bit = op index) */
+	uint16_t wt[2][UT_MAX_OPS];	/* --op-weights: weights per role, 0 = declared */
 	const struct ut_race_cfg *race;	/* --race, NULL = the weighted op mix */
 };
 

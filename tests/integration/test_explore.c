@@ -2,8 +2,8 @@
 /*
  * test_explore.c - on this machine: --explore where the kernel refuses
  * tracing is a skip in one line with the kernel's reason (exit 4, nothing
- * on stdout, no run directory); and --ops-off, which the corpus relies on,
- * leaves those ops out, is recorded, and replay leaves the same ones out.
+ * on stdout, no run directory); and --ops-off and --op-weights, which the
+ * corpus relies on, change the mix, are recorded, and replay does the same.
  * The VM proves exploration itself (test_vm_explore.c).
  */
 #include <stdio.h>
@@ -87,17 +87,24 @@ static json_t *latest_result(const char *res, const char *file)
 /*
  * lower-dir-rename's workers: fstatat_held is op 0, openat_held op 1 (0x3);
  * its mutators: rename is op 0.  Left out: no calls, in the run and in its
- * replay, which also keeps the seed and the counts.
+ * replay, which also keeps the seed, the counts and the op weights (fstatat,
+ * op 3, weighs 20).
  */
 static void check_off(json_t *j)
 {
 	json_t *off = json_object_get(j, "ops_off");
+	char *wt;
 
 	ck_assert_int_eq(json_integer_value(json_array_get(off, 0)), 0x3);
 	ck_assert_int_eq(json_integer_value(json_array_get(off, 1)), 0x1);
 	ck_assert_int_eq(calls(j, "ops", "fstatat_held"), 0);
 	ck_assert_int_eq(calls(j, "ops", "openat_held"), 0);
 	ck_assert_int_gt(calls(j, "ops", "fstatat"), 0);
+	/* Weighed 20 against 1 each: most of the calls. */
+	ck_assert_int_gt(calls(j, "ops", "fstatat"), 4 * calls(j, "ops", "read"));
+	wt = json_dumps(json_object_get(j, "op_weights"), JSON_COMPACT);
+	ck_assert_str_eq(wt ? wt : "(none)", "[[1,1,1,20,1,1],[]]");
+	free(wt);
 	ck_assert_int_eq(calls(j, "mutations", "rename"), 0);
 	ck_assert_int_gt(calls(j, "mutations", "rename_exchange"), 0);
 	ck_assert_int_eq(json_integer_value(json_object_get(j, "seed")), 11);
@@ -109,7 +116,8 @@ START_TEST(test_ops_off_replays)
 {
 	char *res = it_mkdtemp("opsoff"), *dir, why[1024], *file;
 	char *argv[] = { "run", "--results", res, "-t", "0.3", "-s", "11", "-w", "2", "-m", "1",
-			 "--ops-off", "0x3:1", "lower-dir-rename", NULL };
+			 "--ops-off", "0x3:1", "--op-weights", "1,1,1,20,1,1:", "lower-dir-rename",
+			 NULL };
 	char *rep[] = { "replay", "--results", res, NULL, NULL };
 	struct proc_out p = run_undertow(argv, 60);
 	json_t *j;
@@ -118,7 +126,8 @@ START_TEST(test_ops_off_replays)
 	j = latest_result(res, "lower-dir-rename.json");
 	check_off(j);
 	ck_assert_msg(strstr(json_string_value(json_object_get(j, "replay")),
-			     "--ops-off 0x3:0x1 lower-dir-rename"), "replay line: %s",
+			     "--ops-off 0x3:0x1 --op-weights '1,1,1,20,1,1:' lower-dir-rename"),
+		      "replay line: %s",
 		      json_string_value(json_object_get(j, "replay")));
 	json_decref(j);
 	dir = it_latest_run(res, why, sizeof(why));

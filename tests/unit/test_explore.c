@@ -16,13 +16,6 @@
 
 #define ROUNDS 2000
 
-static uint32_t all_of(const struct ut_scenario *sc, int role)
-{
-	int n = ut_nops(ut_role_ops(sc, role));
-
-	return n >= 32 ? UINT32_MAX : (1u << n) - 1;
-}
-
 static void check_child(const struct ut_pool *pool, const struct ut_cand *p,
 			const struct ut_cand *c, const char *what)
 {
@@ -36,8 +29,8 @@ static void check_child(const struct ut_pool *pool, const struct ut_cand *p,
 	ck_assert_int_ge(c->mutators, 0);
 	ck_assert_int_le(c->mutators, UT_EXPLORE_MAX_M);
 	for (int role = 0; role < 2; role++) {
-		ck_assert_uint_eq(c->off[role] & ~all_of(c->v->sc, role), 0);
-		ck_assert_uint_ne(c->off[role], all_of(c->v->sc, role));
+		ck_assert_uint_eq(c->off[role] & ~ut_role_all(c->v->sc, role), 0);
+		ck_assert_uint_ne(c->off[role], ut_role_all(c->v->sc, role));
 	}
 	for (int i = 0; i < pool->n && !in_pool; i++)
 		in_pool = c->v == &pool->v[i] && !pool->dead[i];
@@ -51,6 +44,15 @@ static void check_child(const struct ut_pool *pool, const struct ut_cand *p,
 		ck_assert_ptr_nonnull(strstr(what, ", -b "));
 	if (memcmp(c->off, p->off, sizeof(c->off)))
 		ck_assert_msg(strstr(what, " left out") || strstr(what, " back in"), "%s", what);
+	for (int role = 0; role < 2; role++)
+		for (int k = 0; k < UT_MAX_OPS; k++) {
+			bool op = k < ut_nops(ut_role_ops(c->v->sc, role));
+
+			ck_assert(op || !c->wt[role][k]);
+			ck_assert_int_le(c->wt[role][k], UT_EXPLORE_MAX_WT);
+			if (c->wt[role][k] != p->wt[role][k] && p->wt[role][k])
+				ck_assert_ptr_nonnull(strstr(what, " weight "));
+		}
 }
 
 START_TEST(mutants_stay_in_bounds)
@@ -63,7 +65,7 @@ START_TEST(mutants_stay_in_bounds)
 	struct ut_cand p, c;
 	struct ut_rng rng;
 	char what[512];
-	int moved = 0, offs = 0, counts = 0;
+	int moved = 0, offs = 0, counts = 0, weights = 0;
 
 	ck_assert_ptr_nonnull(sc);
 	ck_assert_int_eq(ut_matrix_expand(&sc, 1, &be, 1, &set, 1, &base, 1), 1);
@@ -77,12 +79,14 @@ START_TEST(mutants_stay_in_bounds)
 		moved += c.v != p.v;
 		offs += !!memcmp(c.off, p.off, sizeof(c.off));
 		counts += c.workers != p.workers || c.mutators != p.mutators;
+		weights += !!strstr(what, " weight ");
 		p = c;		/* a chain: masks and moves pile up */
 	}
 	/* Each kind of change happens (about a quarter of the time each). */
 	ck_assert_int_gt(moved, ROUNDS / 10);
 	ck_assert_int_gt(offs, ROUNDS / 10);
 	ck_assert_int_gt(counts, ROUNDS / 10);
+	ck_assert_int_gt(weights, ROUNDS / 10);
 	ut_pool_free(&pool);
 }
 END_TEST
