@@ -7,7 +7,7 @@
  * in its coverage and in no earlier file's); run.json's explore figures
  * agree with the files, which are its rows, and the report shows them; and
  * a corpus entry replays, on the host, with the seed, counts, backend,
- * option set, run time and ops left out it records.
+ * option set, run time, ops left out and op weights it records.
  */
 #include <dirent.h>
 #include <stdio.h>
@@ -108,9 +108,12 @@ static void check_replay(const char *dir, const char *file, json_t *rec, const c
 	ck_assert_str_eq(str(j, "backend_spec"), str(rec, "backend_spec"));
 	ck_assert_str_eq(str(j, "optset"), str(rec, "optset"));
 	ck_assert(json_equal(json_object_get(j, "runtime_s"), json_object_get(rec, "runtime_s")));
-	ck_assert_msg(json_equal(json_object_get(j, "ops_off"), json_object_get(rec, "ops_off")) ||
-		      (!json_object_get(j, "ops_off") && !json_object_get(rec, "ops_off")),
-		      "ops_off differs");
+	for (int i = 0; i < 2; i++) {
+		const char *k = i ? "op_weights" : "ops_off";
+
+		ck_assert_msg(json_equal(json_object_get(j, k), json_object_get(rec, k)) ||
+			      (!json_object_get(j, k) && !json_object_get(rec, k)), "%s differs", k);
+	}
 	fprintf(stderr, "int-tests: vm explore: replayed %s on the host: %s\n", file,
 		str(j, "verdict"));
 	json_decref(j);
