@@ -72,8 +72,9 @@ static void record_finding(struct explore *E, const char *name, struct ut_result
 		json_decref(j);
 		ut_run_row_add(E->x.st.run, name, r->name, r->variant, r->verdict, r->duration_s);
 	}
-	ut_out_line(&E->x.st, "# explore: %s: %s: %s (undertow repro %s/%s)\n", name,
-		    ut_verdict_name(r->verdict), r->reason, E->x.st.dir, rel);
+	/* The file relative to the run: a guest's run directory is not the host's. */
+	ut_out_line(&E->x.st, "# explore: %s: %s: %s (the run's %s; undertow repro takes it)\n",
+		    name, ut_verdict_name(r->verdict), r->reason, rel);
 	E->findings++;
 }
 
