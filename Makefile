@@ -2,6 +2,7 @@
 #   make            build ./undertow
 #   make check      install missing build deps, unit + integration tests
 #   make check-vm-612  the quick matrix in a Debian 6.12 VM (slow; .ci/run runs it)
+#   make check-explore --explore for 60 s in the 6.1 VM (2-3 min; .ci/run runs it)
 #   make sanitize   the same tests on an ASan+UBSan build
 #   make bench      engine vs a bare syscall loop on the same mount
 #   make clean
@@ -40,7 +41,7 @@ INT_SRC  := $(filter-out $(STALLFS) $(WATCHPROG),$(wildcard tests/integration/*.
 CORE_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(LIB_SRC) $(SCN_SRC) $(HAR_SRC))
 HDRS     := $(wildcard lib/*.h lib/*/*.h harness/*.h tests/*/*.h)
 
-.PHONY: all check check-vm-612 check-debug check-repro sanitize bench clean deps unit integration shellcheck static
+.PHONY: all check check-vm-612 check-debug check-repro check-explore sanitize bench clean deps unit integration shellcheck static
 
 all: undertow
 
@@ -99,6 +100,13 @@ check-vm-612: deps
 check-repro: deps
 	@$(MAKE) --no-print-directory all $(BUILD)/int-tests
 	CK_RUN_SUITE=vm_repro UNDERTOW=$(BUILD)/undertow $(BUILD)/int-tests
+
+# --explore in the 6.1 VM for 60 s (tests/integration/test_vm_explore.c):
+# a corpus, each entry reaching something new, one entry replayed.  About
+# 2-3 minutes; not part of check, which stays under 15.
+check-explore: deps
+	@$(MAKE) --no-print-directory all $(BUILD)/int-tests
+	CK_RUN_SUITE=vm_explore UNDERTOW=$(BUILD)/undertow $(BUILD)/int-tests
 
 # The debug-kernel detectors for real (tests/integration/test_debug_kernel.c):
 # builds the debug kernel once (tens of minutes from a cold cache, see

@@ -57,6 +57,14 @@ void ut_usage(FILE *f)
 	      "                           and mutators' allocations (kernel fault injection)\n"
 	      "      --race W:M           one scenario's worker op W against its mutator op M:\n"
 	      "                           one process each, start offsets swept, hit rates\n"
+	      "      --ops-off W:M        leave ops out of the mix: bit k of W (M) = the workers'\n"
+	      "                           (mutators') k-th op, as results' ops_off and repro give\n"
+	      "      --op-weights W:M     each op's weight instead of the declared one: W (M) lists\n"
+	      "                           the workers' (mutators') weights 1..1000 in table order,\n"
+	      "                           comma-separated; an empty list keeps a role's own\n"
+	      "      --explore SECS       vary the scenarios for SECS s (seed, counts, backend,\n"
+	      "                           option set, ops), keep the variants that reach new\n"
+	      "                           overlayfs functions in <run>/corpus/ (needs tracing)\n"
 	      "diff and report (RUN: a run directory, or a results directory's latest):\n"
 	      "  -O, --output FILE        diff: the JSON (default RUN_B/diff-<run id of A>.json)\n"
 	      "                           report: the HTML page (default RUN/report.html)\n"
@@ -147,6 +155,9 @@ static const struct option longopts[] = {
 	{ "budget", required_argument, NULL, 301 },
 	{ "script", required_argument, NULL, 302 },
 	{ "race", required_argument, NULL, 'X' },
+	{ "ops-off", required_argument, NULL, 303 },
+	{ "explore", required_argument, NULL, 304 },
+	{ "op-weights", required_argument, NULL, 305 },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -286,6 +297,16 @@ static int parse_opt(int c, const char *arg, struct ut_opts *o, char *err, size_
 	case 301:
 		return parse_secs(arg, 1, &o->budget_s) ?
 		       bad(err, sz, "--budget wants seconds, 1..86400", arg) : 0;
+	case 303:
+		o->off_set = true;
+		return ut_parse_ops_off(arg, o->off) ? bad(err, sz,
+			"--ops-off wants W:M, two op masks (bit k = the role's k-th op)", arg) : 0;
+	case 305:
+		return ut_parse_op_weights(arg, o->wt, o->nwt) ? bad(err, sz,
+			"--op-weights wants W:M, two comma lists of weights 1..1000", arg) : 0;
+	case 304:
+		return parse_secs(arg, 1, &o->explore_s) ? bad(err, sz,
+			"--explore wants seconds, 1..86400", arg) : 0;
 	case 'h':
 		o->cmd = UT_CMD_HELP;
 		return 0;

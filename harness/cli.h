@@ -9,6 +9,7 @@
 #include <stdio.h>
 
 #include "failinj.h"
+#include "scenario.h"
 
 #define UT_MAX_CHOICES 32
 
@@ -43,6 +44,11 @@ struct ut_opts {
 	int shard_k, shard_n;	/* --shard K/N, 0/0 = all */
 	const char *stream;	/* --stream PATH|-: frame results files there */
 	const char *race;	/* --race W:M: one worker op against one mutator op */
+	uint32_t off[2];	/* --ops-off W:M: ops left out of the mix per role (bit = op index) */
+	bool off_set;
+	uint16_t wt[2][UT_MAX_OPS];	/* --op-weights W:M: each op's weight per role, 0 = declared */
+	int nwt[2];		/* weights given per role: 0 (declared) or the role's op count */
+	double explore_s;	/* --explore SECS: coverage-guided exploration, 0 = off */
 	char **sel;		/* scenario names or tags; merge: the run directories */
 	int nsel;
 	const char *runs[2];	/* diff, report: run directories */
@@ -53,6 +59,10 @@ struct ut_opts {
 /* 0, or -1 with one line in @err (exit 2). */
 int ut_parse_args(int argc, char **argv, struct ut_opts *o, char *err, size_t errsz);
 void ut_usage(FILE *f);
+/* --ops-off W:M: two op masks (0x.. allowed).  0 or -1. */
+int ut_parse_ops_off(const char *s, uint32_t off[2]);
+/* --op-weights W:M: two comma lists of weights 1..1000, either empty.  0 or -1. */
+int ut_parse_op_weights(const char *s, uint16_t wt[2][UT_MAX_OPS], int nwt[2]);
 int ut_default_workers(void);
 int ut_default_mutators(void);
 

@@ -21,6 +21,7 @@
 #include "cli.h"
 #include "engine.h"
 #include "diff.h"
+#include "explore.h"
 #include "kmemleak.h"
 #include "layers.h"
 #include "matrix.h"
@@ -124,6 +125,64 @@ static int race_check(const struct ut_opts *o, const struct ut_scenario *const *
 	return -1;
 }
 
+/* --op-weights: none for a role, or one per op of it. */
+static int wt_check(const struct ut_scenario *sc, const int nwt[2], char *err, size_t sz)
+{
+	for (int role = 0; role < 2; role++) {
+		int n = ut_nops(ut_role_ops(sc, role));
+
+		if (nwt[role] && nwt[role] != n) {
+			snprintf(err, sz, "--op-weights: %d %s weights, but %s has %d %s ops",
+				 nwt[role], role ? "mutator" : "worker", sc->name, n,
+				 role ? "mutator" : "worker");
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* --ops-off: bits of ops the scenario has, and never every op of a role. */
+static int off_check(const struct ut_scenario *sc, const uint32_t off[2], char *err, size_t sz)
+{
+	for (int role = 0; role < 2; role++) {
+		int n = ut_nops(ut_role_ops(sc, role));
+		uint32_t all = ut_role_all(sc, role);
+
+		if (off[role] & ~all) {
+			snprintf(err, sz, "--ops-off %#x:%#x: %s has %d %s ops", off[0], off[1],
+				 sc->name, n, role ? "mutator" : "worker");
+			return -1;
+		}
+		if (n && off[role] == all) {
+			snprintf(err, sz, "--ops-off %#x:%#x: leaves out every %s op of %s", off[0],
+				 off[1], role ? "mutator" : "worker", sc->name);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* Options that do not go together, in one line; 0 when they do. */
+static int conflicts(const struct ut_opts *o, char *err, size_t sz)
+{
+	bool wt = o->nwt[0] || o->nwt[1];
+	const char *with = o->matrix ? "--matrix" : o->race ? "--race" : o->shard_n ? "--shard" :
+			   o->fail.mask ? "--fail" : o->off_set ? "--ops-off" :
+			   wt ? "--op-weights" : NULL;
+
+	if ((o->off_set || wt) && o->race)
+		snprintf(err, sz, "%s and --race: a race runs one op per side already",
+			 o->off_set ? "--ops-off" : "--op-weights");
+	else if (o->explore_s && o->cmd != UT_CMD_RUN)
+		snprintf(err, sz, "--explore is a run option");
+	else if (o->explore_s && with)
+		snprintf(err, sz, "--explore chooses the variants and their ops itself: drop %s",
+			 with);
+	else
+		return 0;
+	return -1;
+}
+
 /* A results file is input like a command line: the same checks apply. */
 static void check_recorded(const char *file, const struct ut_result *rec)
 {
@@ -169,6 +228,14 @@ static void recorded_variant(struct ut_opts *o, struct ut_variant *v)
 	o->optsets[0] = rec.optset;
 	o->nbackends = o->noptsets = 1;
 	o->race = rec.race[0] ? rec.race : NULL;	/* the file's, like every setting */
+	memcpy(o->off, rec.off, sizeof(o->off));
+	o->off_set = rec.off[0] || rec.off[1];
+	memcpy(o->wt, rec.wt, sizeof(o->wt));
+	memcpy(o->nwt, rec.nwt, sizeof(o->nwt));
+	if (off_check(sc, o->off, why, sizeof(why)) || wt_check(sc, o->nwt, why, sizeof(why))) {
+		snprintf(msg, sizeof(msg), "%s: %s", o->replay, why);
+		die_usage(msg);
+	}
 	if (o->race && race_check(o, &sc, 1, why, sizeof(why))) {
 		snprintf(msg, sizeof(msg), "%s: %s", o->replay, why);
 		die_usage(msg);
@@ -269,7 +336,7 @@ int main(int argc, char **argv)
 		return ut_vm_watch(argc, argv);
 	if (argc > 1 && !strcmp(argv[1], "watch"))	/* any program under the kernel watch */
 		return ut_cmd_watch(argc, argv);
-	if (ut_parse_args(argc, argv, &o, err, sizeof(err))) {
+	if (ut_parse_args(argc, argv, &o, err, sizeof(err)) || conflicts(&o, err, sizeof(err))) {
 		fprintf(stderr, "undertow: %s\n", err);
 		return UT_EXIT_USAGE;
 	}
@@ -297,6 +364,10 @@ int main(int argc, char **argv)
 	n = ut_select(o.sel, o.nsel, sel, MAX_SEL, err, sizeof(err));
 	if (n < 0 || (o.race && race_check(&o, sel, n, err, sizeof(err))))
 		die_usage(err);
+	for (int i = 0; i < n; i++)
+		if ((o.off_set && off_check(sel[i], o.off, err, sizeof(err))) ||
+		    wt_check(sel[i], o.nwt, err, sizeof(err)))
+			die_usage(err);
 	n = variants_for(&o, sel, n, vars, UT_MAX_VARIANTS, err, sizeof(err));
 	if (n <= 0)
 		die_usage(err);
@@ -312,5 +383,7 @@ int main(int argc, char **argv)
 	if (rc)
 		return rc;
 	ut_install_signals();
+	if (o.explore_s)
+		return ut_explore(&o, vars, n, argc, argv, unprivileged);
 	return ut_run_list(&o, vars, n, argc, argv, unprivileged);
 }

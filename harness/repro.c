@@ -401,7 +401,9 @@ int ut_repro_main(const struct ut_opts *o, const struct ut_variant *v, const cha
 	snprintf(dir, sizeof(dir), "%s/repro", dirname(copy));
 	R.cfg = (struct ut_run_cfg){ .seed = o->seed, .time_s = o->time_s, .workers = o->workers,
 				     .mutators = o->mutators, .hang_timeout = o->hang_timeout,
-				     .root = root, .self = argv[0] };
+				     .root = root, .self = argv[0],
+				     .off = { o->off[0], o->off[1] } };	/* the result's mix */
+	memcpy(R.cfg.wt, o->wt, sizeof(R.cfg.wt));
 	if (o->script)		/* the steps given (an edited .script): straight to C */
 		return emit_given(&R, o, &s, dir, root, copy);
 	printf("KTAP version 1\n1..1\n# repro: %s: want %s: %s\n", v->name,

@@ -223,58 +223,86 @@ static void finish(struct run_state *st, json_t *rows)
 	rmdir(st->root);
 }
 
-int ut_run_list(const struct ut_opts *o, const struct ut_variant *sel, int nsel,
-		int argc, char **argv, bool unprivileged)
+/*
+ * Open a run: results/<run-id>/, the KTAP header for @nplan tests, the
+ * host settings a run changes (restored by ut_run_end).  0, or the exit code.
+ */
+int ut_run_begin(struct ut_run *x, const struct ut_opts *o, int nplan, int argc, char **argv,
+		 bool unprivileged)
 {
-	struct run_state st = { .o = o, .stream = -1 };
-	struct ut_run_cfg cfg = {
+	struct run_state *st = &x->st;
+	char why[256];
+	int err;
+
+	*st = (struct run_state){ .o = o, .stream = -1 };
+	x->cfg = (struct ut_run_cfg){
 		.seed = o->seed, .time_s = o->time_s, .hang_timeout = o->hang_timeout,
 		.workers = o->workers > 0 ? o->workers : ut_default_workers(),
 		.mutators = o->mutators >= 0 ? o->mutators : ut_default_mutators(),
-		.root = st.root, .self = argv[0], .sysrq = o->sysrq, .coverage = o->coverage,
-		.unprivileged = unprivileged, .fail = o->fail,
+		.root = st->root, .self = argv[0], .sysrq = o->sysrq, .coverage = o->coverage,
+		.unprivileged = unprivileged, .fail = o->fail, .off = { o->off[0], o->off[1] },
 	};
-	json_t *rows = json_array();
-	char why[256], fail_why[256];
-	struct ut_race_cfg race;
-	long hung_old;
-	bool fail_ok;
-	int err;
-
-	/* main() checked it: one scenario, one worker, one mutator. */
-	if (o->race && nsel && !ut_race_resolve(sel[0].sc, o->race, &race, why, sizeof(why))) {
-		cfg.race = &race;
-		cfg.workers = cfg.mutators = 1;
-	}
-
-	err = ut_out_open(&st, argc, argv, o->seed);
+	memcpy(x->cfg.wt, o->wt, sizeof(x->cfg.wt));
+	x->rows = json_array();
+	err = ut_out_open(st, argc, argv, o->seed);
 	if (err) {
 		fprintf(stderr, "undertow: results in %s: %s\n", o->results, strerror(-err));
 		return UT_EXIT_USAGE;
 	}
 	clean_stale_scratch();
-	snprintf(st.root, sizeof(st.root), "%s%d.XXXXXX", SCRATCH, (int)getpid());
-	if (!mkdtemp(st.root)) {
+	snprintf(st->root, sizeof(st->root), "%s%d.XXXXXX", SCRATCH, (int)getpid());
+	if (!mkdtemp(st->root)) {
 		fprintf(stderr, "undertow: scratch directory: %s\n", strerror(errno));
 		return UT_EXIT_FAIL;
 	}
-	cfg.kmemleak = ut_kmemleak_available(why, sizeof(why));
-	json_object_set_new(st.run, "kmemleak", json_string(cfg.kmemleak ? "on" : why));
-	fail_ok = fail_check(&st, &cfg, fail_why, sizeof(fail_why));
-	hung_old = lower_hung_task(o->hang_timeout);
-	json_object_set_new(st.run, "hung_task_timeout_secs", hung_old < 0 ? json_null() :
-			    json_pack("{s:I, s:I}", "was", (json_int_t)hung_old,
+	x->cfg.kmemleak = ut_kmemleak_available(why, sizeof(why));
+	json_object_set_new(st->run, "kmemleak", json_string(x->cfg.kmemleak ? "on" : why));
+	x->fail_ok = fail_check(st, &x->cfg, x->fail_why, sizeof(x->fail_why));
+	x->hung_old = lower_hung_task(o->hang_timeout);
+	json_object_set_new(st->run, "hung_task_timeout_secs", x->hung_old < 0 ? json_null() :
+			    json_pack("{s:I, s:I}", "was", (json_int_t)x->hung_old,
 				      "during_run", (json_int_t)o->hang_timeout + 1));
-	header(&st, &cfg, nsel);
+	header(st, &x->cfg, nplan);
 	if (o->stream)
-		st.stream = strcmp(o->stream, "-") ? open(o->stream, O_WRONLY | O_CLOEXEC) :
-			    dup(STDOUT_FILENO);
-	ut_out_run_json(&st);	/* at once: a reader knows the run before any result */
-	run_all(&st, &cfg, sel, nsel, rows, fail_ok ? NULL : fail_why);
-	restore_hung_task(hung_old);
-	finish(&st, rows);
-	json_decref(rows);
-	if (st.fail || ut_interrupted)
+		st->stream = strcmp(o->stream, "-") ? open(o->stream, O_WRONLY | O_CLOEXEC) :
+			     dup(STDOUT_FILENO);
+	ut_out_run_json(st);	/* at once: a reader knows the run before any result */
+	return 0;
+}
+
+int ut_run_end(struct ut_run *x)
+{
+	struct run_state *st = &x->st;
+
+	restore_hung_task(x->hung_old);
+	finish(st, x->rows);
+	json_decref(x->rows);
+	if (st->fail || ut_interrupted)
 		return UT_EXIT_FAIL;
-	return st.skip == st.n ? UT_EXIT_SKIP : UT_EXIT_PASS;
+	return st->skip == st->n ? UT_EXIT_SKIP : UT_EXIT_PASS;
+}
+
+bool ut_run_kernel_usable(struct ut_run *x, const struct ut_result *r, const char *name,
+			  char *why, size_t sz)
+{
+	return kernel_usable(&x->st, r, name, why, sz);
+}
+
+int ut_run_list(const struct ut_opts *o, const struct ut_variant *sel, int nsel,
+		int argc, char **argv, bool unprivileged)
+{
+	static struct ut_run x;
+	struct ut_race_cfg race;
+	char why[256];
+	int rc = ut_run_begin(&x, o, nsel, argc, argv, unprivileged);
+
+	if (rc)
+		return rc;
+	/* main() checked it: one scenario, one worker, one mutator. */
+	if (o->race && nsel && !ut_race_resolve(sel[0].sc, o->race, &race, why, sizeof(why))) {
+		x.cfg.race = &race;
+		x.cfg.workers = x.cfg.mutators = 1;
+	}
+	run_all(&x.st, &x.cfg, sel, nsel, x.rows, x.fail_ok ? NULL : x.fail_why);
+	return ut_run_end(&x);
 }

@@ -71,6 +71,21 @@ void ut_out_stream(struct run_state *st, const char *name)
 		fprintf(stderr, "undertow: streaming %s: %s\n", name, strerror(-err));
 }
 
+int ut_out_file(struct run_state *st, const char *rel, json_t *j)
+{
+	char path[PATH_MAX + 256];
+	int err;
+
+	snprintf(path, sizeof(path), "%s/%s", st->dir, rel);
+	err = j ? ut_json_write_atomic(path, j) : -ENOMEM;
+	if (err)
+		fprintf(stderr, "undertow: %s:%d: writing %s: %s\n", __FILE__, __LINE__, path,
+			strerror(-err));
+	else
+		ut_out_stream(st, rel);
+	return err;
+}
+
 int ut_out_run_json(struct run_state *st)
 {
 	char path[PATH_MAX + 16];
@@ -97,7 +112,7 @@ void ut_out_line(struct run_state *st, const char *fmt, ...)
 	fflush(st->ktap_log);
 }
 
-static void log_kmsg(struct run_state *st, const struct ut_result *r)
+void ut_out_kmsg(struct run_state *st, const struct ut_result *r)
 {
 	json_t *k = json_object_get(r->extra, "kmsg");
 	size_t i;
@@ -170,7 +185,7 @@ void ut_out_record(struct run_state *st, int idx, const char *vname, struct ut_r
 	ut_run_row_add(st->run, vname, r->name, r->variant, r->verdict, r->duration_s);
 	ut_cov_union_add(st->run, json_object_get(r->extra, "coverage"));
 	ut_out_run_json(st);
-	log_kmsg(st, r);
+	ut_out_kmsg(st, r);
 	ut_top_returns(r->ops, r->nops, 4, top, sizeof(top));
 	ut_out_line(st, "# %s: %llu ops in %.1f s, workers %s\n", vname,
 		 (unsigned long long)ut_total_calls(r->ops, r->nops), r->duration_s,

@@ -27,6 +27,10 @@ struct run_state {
 
 /* Make results/<run-id>/ and its logs, point results/latest at it.  0 or -errno. */
 int ut_out_open(struct run_state *st, int argc, char **argv, uint64_t seed);
+/* @j as @rel ("corpus/001-x.json") in the run directory, atomically, then streamed.  0 or -errno. */
+int ut_out_file(struct run_state *st, const char *rel, json_t *j);
+/* A variant's kernel records into kmsg.log. */
+void ut_out_kmsg(struct run_state *st, const struct ut_result *r);
 /* run.json, atomically, then onto the stream. */
 int ut_out_run_json(struct run_state *st);
 /* Frame a finished results file onto the --stream, if any. */

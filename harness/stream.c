@@ -2,6 +2,7 @@
 /* stream.c - frame a file onto a stream. */
 #include <errno.h>
 #include <limits.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -90,8 +91,17 @@ int ut_stream_put(const char *dir, const char *name, const unsigned char *buf, s
 {
 	char path[PATH_MAX + 300];
 
-	if (strchr(name, '/') || name[0] == '.')
-		return -EINVAL;		/* a guest never names a path */
+	const char *slash = strchr(name, '/');
+
+	/* A guest names a file of the run, or of one folder in it (corpus/); never a path. */
+	if (name[0] == '.' || (slash && (strchr(slash + 1, '/') || slash[1] == '.' || !slash[1] ||
+					 slash == name)))
+		return -EINVAL;
+	if (slash) {
+		snprintf(path, sizeof(path), "%s/%.*s", dir, (int)(slash - name), name);
+		if (mkdir(path, 0755) < 0 && errno != EEXIST)
+			return -errno;
+	}
 	snprintf(path, sizeof(path), "%s/%s", dir, name);
 	return ut_write_atomic(path, buf, n);
 }

@@ -59,12 +59,28 @@ struct sup {
 	size_t len;
 };
 
+/* A role's weights as --op-weights lists them ("4,3,2"), "" when all are declared. */
+static void weights_str(const struct ut_scenario *sc, const uint16_t wt[2][UT_MAX_OPS], int role,
+			char *buf, size_t sz)
+{
+	const struct ut_op *ops = ut_role_ops(sc, role);
+	int n = ut_nops(ops), any = 0;
+	size_t len = 0;
+
+	buf[0] = '\0';
+	for (int k = 0; k < n; k++)
+		any |= wt[role][k];
+	for (int k = 0; any && k < n && len < sz; k++)
+		len += snprintf(buf + len, sz - len, "%s%u", k ? "," : "",
+				wt[role][k] ? wt[role][k] : ops[k].weight);
+}
+
 static void fill_settings(struct sup *S)
 {
 	const struct ut_run_cfg *c = S->cfg;
 	const struct ut_variant *v = S->v;
 	struct ut_result *r = S->r;
-	char fail[48] = "", name[32], race[160] = "";
+	char fail[48] = "", name[32], race[160] = "", off[48] = "", w[2][200], wts[420] = "";
 
 	snprintf(r->name, sizeof(r->name), "%s", v->sc->name);
 	snprintf(r->variant, sizeof(r->variant), "%s", v->label);
@@ -85,10 +101,16 @@ static void fill_settings(struct sup *S)
 			 v->sc->mutators[c->race->mop].name);
 		snprintf(race, sizeof(race), "--race '%s' ", r->race);
 	}
+	if (c->off[0] || c->off[1])	/* the replay leaves the same ops out */
+		snprintf(off, sizeof(off), "--ops-off %#x:%#x ", c->off[0], c->off[1]);
+	weights_str(v->sc, c->wt, UT_WORKER, w[0], sizeof(w[0]));
+	weights_str(v->sc, c->wt, UT_MUTATOR, w[1], sizeof(w[1]));
+	if (w[0][0] || w[1][0])	/* and weighs them the same */
+		snprintf(wts, sizeof(wts), "--op-weights '%s:%s' ", w[0], w[1]);
 	snprintf(r->replay, sizeof(r->replay),
-		 "%s run -s %llu -t %g -w %d -m %d --hang-timeout %g -b '%s' -o '%s' %s%s%s",
+		 "%s run -s %llu -t %g -w %d -m %d --hang-timeout %g -b '%s' -o '%s' %s%s%s%s%s",
 		 c->self, (unsigned long long)c->seed, S->runtime, c->workers, r->mutators,
-		 c->hang_timeout, r->backend_spec, r->optset, fail, race, v->sc->name);
+		 c->hang_timeout, r->backend_spec, r->optset, fail, race, off, wts, v->sc->name);
 }
 
 /* Shared memory for the runner's step and its processes' slots. */
@@ -108,6 +130,7 @@ static int map_shared(struct sup *S)
 	S->e.seed = S->cfg->seed;
 	S->e.script = S->cfg->script;
 	memcpy(S->e.off, S->cfg->off, sizeof(S->e.off));
+	memcpy(S->e.wt, S->cfg->wt, sizeof(S->e.wt));
 	S->e.barrier_w = -1;
 	if (S->cfg->race) {	/* one worker against one mutator: race.c */
 		S->e.loop = ut_race_loop;
@@ -302,6 +325,32 @@ static void supervise(struct sup *S)
 		sum_hists(S);
 }
 
+/* "op_weights": [[...], [...]], each role's weights in table order, [] when declared. */
+static void weights_json(struct sup *S)
+{
+	const struct ut_scenario *sc = S->v->sc;
+	json_t *all = json_array();
+	bool any = false;
+
+	for (int role = 0; role < 2; role++) {
+		const struct ut_op *ops = ut_role_ops(sc, role);
+		json_t *l = json_array();
+		bool set = false;
+
+		for (int k = 0; k < ut_nops(ops); k++)
+			set |= S->cfg->wt[role][k] != 0;
+		for (int k = 0; set && k < ut_nops(ops); k++)
+			json_array_append_new(l, json_integer(S->cfg->wt[role][k] ?
+							      S->cfg->wt[role][k] : ops[k].weight));
+		json_array_append_new(all, l);
+		any |= set;
+	}
+	if (any)
+		json_object_set_new(S->r->extra, "op_weights", all);
+	else
+		json_decref(all);
+}
+
 /* A scripted or reduced run says so: its replay line alone would not redo it. */
 static void add_script(struct sup *S)
 {
@@ -316,6 +365,7 @@ static void add_script(struct sup *S)
 	if (c->off[0] || c->off[1])
 		json_object_set_new(S->r->extra, "ops_off", json_pack("[I, I]",
 				    (json_int_t)c->off[0], (json_int_t)c->off[1]));
+	weights_json(S);
 }
 
 void ut_run_variant(const struct ut_variant *v, const struct ut_run_cfg *cfg,

@@ -45,6 +45,13 @@ const struct ut_op *ut_role_ops(const struct ut_scenario *sc, int role)
 	return role == UT_MUTATOR ? sc->mutators : sc->workers;
 }
 
+uint32_t ut_role_all(const struct ut_scenario *sc, int role)
+{
+	int n = ut_nops(ut_role_ops(sc, role));
+
+	return n >= 32 ? UINT32_MAX : (1u << n) - 1;
+}
+
 bool ut_op_effective(const struct ut_ctx *c, const struct ut_op *op, int ret)
 {
 	if (c->reached >= 0)
@@ -68,14 +75,15 @@ static uint32_t pool_size(const char *const *pool)
 
 
 /* The hot loop: one compare to stop, no locks, no syscalls of its own. */
-static void op_loop(struct ut_shared *sh, struct ut_proc *p, struct ut_ctx *c, uint32_t off)
+static void op_loop(struct ut_shared *sh, struct ut_proc *p, struct ut_ctx *c, uint32_t off,
+		    const uint16_t *wt)
 {
 	const struct ut_op *ops = c->ops;
 	uint32_t cum[UT_MAX_OPS], total = 0;
 	int n = ut_nops(ops);
 
 	for (int k = 0; k < n; k++) {
-		total += (off >> k) & 1 ? 0 : ops[k].weight;
+		total += (off >> k) & 1 ? 0 : wt[k] ? wt[k] : ops[k].weight;
 		cum[k] = total;
 	}
 	if (!total)
@@ -168,7 +176,7 @@ static void child_main(struct ut_engine *e, int i, int barrier_r, pid_t parent)
 	else if (sp)
 		script_loop(e->sh, p, &c, sp);
 	else if (!e->script)
-		op_loop(e->sh, p, &c, e->off[p->role]);
+		op_loop(e->sh, p, &c, e->off[p->role], e->wt[p->role]);
 	else	/* a script without steps for this process: it idles */
 		while (!e->sh->stop)
 			ut_sleep(0.01);

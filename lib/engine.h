@@ -62,6 +62,7 @@ struct ut_engine {
 	bool borrowed;			/* the mapping is the caller's */
 	const struct ut_script *script;	/* fixed op sequences, NULL = random mix */
 	uint32_t off[2];		/* per role: ops left out of the mix (bit = index) */
+	uint16_t wt[2][UT_MAX_OPS];	/* per role: weights instead of the declared, 0 = declared */
 	/*
 	 * Instead of the weighted op mix, each process may run @loop (--race:
 	 * race.c), with @xsize bytes of shared memory of its own at sh->x,
@@ -77,6 +78,8 @@ bool ut_op_effective(const struct ut_ctx *c, const struct ut_op *op, int ret);
 /* Number of ops in a role's table (ends at .name == NULL). */
 int ut_nops(const struct ut_op *ops);
 const struct ut_op *ut_role_ops(const struct ut_scenario *sc, int role);
+/* The mask of every op of a role: what --ops-off may never be. */
+uint32_t ut_role_all(const struct ut_scenario *sc, int role);
 
 /*
  * Shared memory for @n processes, their exit records included.  The

@@ -52,6 +52,14 @@ static bool start_once(void)
 	return !run.err;
 }
 
+int ut_coverage_probe(char *why, size_t sz)
+{
+	if (start_once())
+		return 0;
+	snprintf(why, sz, "%s", run.why);
+	return -1;
+}
+
 static void *cov_before(struct ut_det_ctx *c)
 {
 	struct cov *st;

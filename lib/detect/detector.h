@@ -90,6 +90,11 @@ void ut_detect_after_one(struct ut_det_ctx *c, int i, enum ut_det_side side);
 void ut_detect_after(struct ut_det_ctx *c, enum ut_det_side side);
 /* Every tick(); true when one of them found a hang. */
 bool ut_detect_tick(struct ut_det_ctx *c, double now);
+/*
+ * det_coverage.c: set function coverage up for the run now (it is kept for
+ * every later scenario).  0, or -1 with the kernel's reason in @why.
+ */
+int ut_coverage_probe(char *why, size_t sz);
 /* Is @pid the runner, one of its workers or mutators, or a FUSE server? */
 bool ut_det_is_ours(const struct ut_det_ctx *c, pid_t pid);
 

@@ -138,6 +138,11 @@ int ut_result_load(const char *path, struct ut_result *r, char *why, size_t whys
 	r->mutators = s.mutators;
 	r->runtime_s = s.runtime_s;
 	r->hang_timeout_s = s.hang_timeout_s;
+	r->off[0] = s.off[0];
+	r->off[1] = s.off[1];
+	_Static_assert(UT_J_MAX_OPS == UT_MAX_OPS, "op_weights: one size of op tables");
+	memcpy(r->wt, s.wt, sizeof(r->wt));
+	memcpy(r->nwt, s.nwt, sizeof(r->nwt));
 	if (s.race.worker_op)
 		snprintf(r->race, sizeof(r->race), "%.63s:%.63s", s.race.worker_op,
 			 s.race.mutator_op);

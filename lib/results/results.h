@@ -32,6 +32,9 @@ struct ut_result {
 	char backend_spec[PATH_MAX * 2 + 8];	/* "-b" form: "ext4", "path:/a,/b" */
 	char optset[256];			/* "-o" form: a set name or options */
 	char race[136];				/* "--race" form: "W:M", "" = the op mix */
+	uint32_t off[2];			/* ops left out per role (--ops-off), read back */
+	uint16_t wt[2][UT_MAX_OPS];		/* op weights per role (--op-weights), read back */
+	int nwt[2];				/* per role: 0 = as declared */
 	struct ut_hist ops[UT_MAX_OPS], muts[UT_MAX_OPS];
 	int nops, nmuts;
 	struct ut_findings findings;

@@ -32,7 +32,7 @@ static const struct ut_jfield fields[] = {
 
 /* The JSON values decoded by hand, after the table. */
 struct raw {
-	json_t *ops, *muts, *findings, *kmsg, *cov, *race;
+	json_t *ops, *muts, *findings, *kmsg, *cov, *race, *off, *wt;
 };
 
 static const struct ut_jfield raw_fields[] = {
@@ -42,11 +42,20 @@ static const struct ut_jfield raw_fields[] = {
 	{ "kmsg", UT_J_ARRAY, 0, offsetof(struct raw, kmsg) },
 	{ "coverage", UT_J_OBJECT, 0, offsetof(struct raw, cov) },
 	{ "race", UT_J_OBJECT, 0, offsetof(struct raw, race) },
+	{ "ops_off", UT_J_ARRAY, 0, offsetof(struct raw, off) },
+	{ "op_weights", UT_J_ARRAY, 0, offsetof(struct raw, wt) },
 };
 
 bool ut_result_stem_ok(const char *stem)
 {
 	return stem[0] && stem[0] != '.' && !strchr(stem, '/');
+}
+
+bool ut_result_file_ok(const char *file)
+{
+	return ut_result_stem_ok(file) ||
+	       (!strncmp(file, UT_CORPUS "/", sizeof(UT_CORPUS)) &&
+		ut_result_stem_ok(file + sizeof(UT_CORPUS)));
 }
 
 static int by_rc_name(const void *a, const void *b)
@@ -181,6 +190,59 @@ static int read_kmsg(json_t *a, struct ut_scen_rec *s, char *what, size_t sz)
 	return 0;
 }
 
+/* "ops_off": [workers' mask, mutators' mask], the ops left out of the mix. */
+static int read_off(json_t *a, struct ut_scen_rec *s, char *what, size_t sz)
+{
+	if (!a)
+		return 0;
+	if (json_array_size(a) != 2) {
+		snprintf(what, sz, "ops_off: want [workers' mask, mutators' mask]");
+		return -1;
+	}
+	for (int i = 0; i < 2; i++) {
+		json_int_t v = json_integer_value(json_array_get(a, i));
+
+		if (!json_is_integer(json_array_get(a, i)) || v < 0 || v > UINT32_MAX) {
+			snprintf(what, sz, "ops_off[%d]: want an integer 0..2^32-1", i);
+			return -1;
+		}
+		s->off[i] = (uint32_t)v;
+	}
+	return 0;
+}
+
+/* "op_weights": [[workers' weights], [mutators' weights]], each 1..1000 or empty. */
+static int read_weights(json_t *a, struct ut_scen_rec *s, char *what, size_t sz)
+{
+	if (!a)
+		return 0;
+	if (json_array_size(a) != 2) {
+		snprintf(what, sz, "op_weights: want [workers' weights, mutators' weights]");
+		return -1;
+	}
+	for (int role = 0; role < 2; role++) {
+		json_t *l = json_array_get(a, role), *v;
+		size_t i;
+
+		if (!json_is_array(l) || json_array_size(l) > UT_J_MAX_OPS) {
+			snprintf(what, sz, "op_weights[%d]: want a list of at most %d weights", role,
+				 UT_J_MAX_OPS);
+			return -1;
+		}
+		json_array_foreach(l, i, v) {
+			if (!json_is_integer(v) || json_integer_value(v) < 1 ||
+			    json_integer_value(v) > 1000) {
+				snprintf(what, sz, "op_weights[%d][%zu]: want an integer 1..1000",
+					 role, i);
+				return -1;
+			}
+			s->wt[role][i] = (uint16_t)json_integer_value(v);
+		}
+		s->nwt[role] = (int)json_array_size(l);
+	}
+	return 0;
+}
+
 /* Every key of the document into @s; "KEY: what is wrong" in @what. */
 static int decode(struct ut_scen_rec *s, unsigned need, char *what, size_t sz)
 {
@@ -194,7 +256,9 @@ static int decode(struct ut_scen_rec *s, unsigned need, char *what, size_t sz)
 	       read_hist("mutations", raw.muts, &s->muts, what, sz) ||
 	       read_findings(raw.findings, s, what, sz) || read_kmsg(raw.kmsg, s, what, sz) ||
 	       ut_cov_read(raw.cov, &s->cov, what, sz) ||
-	       ut_race_read(raw.race, &s->race, what, sz) ? -1 : 0;
+	       ut_race_read(raw.race, &s->race, what, sz) || read_off(raw.off, s, what, sz) ||
+	       read_weights(raw.wt, s, what, sz) ?
+	       -1 : 0;
 }
 
 int ut_scen_read(const char *path, unsigned need, struct ut_scen_rec *s, char *why,

@@ -17,6 +17,8 @@
 #include "coverage.h"
 #include "race_res.h"
 
+#define UT_J_MAX_OPS	32	/* ops per role (scenario.h's UT_MAX_OPS) */
+
 /* One return code of an op: "ESTALE" 12 times. */
 struct ut_rc_rec {
 	const char *name;
@@ -61,6 +63,9 @@ struct ut_scen_rec {
 	int nkmsg;
 	struct ut_cov_rec cov;	/* "coverage": status NULL when not recorded */
 	struct ut_race_rec race;	/* "race": worker_op NULL when not a --race run */
+	uint32_t off[2];	/* "ops_off": ops left out per role (bit = op index), 0 0 when none */
+	uint16_t wt[2][UT_J_MAX_OPS];	/* "op_weights": each op's weight per role */
+	int nwt[2];		/* how many per role: 0 = as declared */
 };
 
 /*
@@ -81,5 +86,9 @@ uint64_t ut_hist_calls(const struct ut_hist_rec *h);
 
 /* A file stem a run may name: one path component, no leading dot. */
 bool ut_result_stem_ok(const char *stem);
+/* The folder of an exploration's kept variants, in its run directory. */
+#define UT_CORPUS	"corpus"
+/* A row's file: a stem, or corpus/ and a stem. */
+bool ut_result_file_ok(const char *file);
 
 #endif

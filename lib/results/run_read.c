@@ -120,7 +120,7 @@ static int read_row(json_t *o, size_t i, struct ut_run_rec *r, char *what, size_
 	}
 	/* Rows written before "file" existed name the file by the scenario. */
 	v->file = row.file ? row.file : row.name;
-	if (!v->file || !ut_result_stem_ok(v->file)) {
+	if (!v->file || !ut_result_file_ok(v->file)) {
 		snprintf(what, sz, "scenarios[%zu]: '%.100s' is not a result file name", i,
 			 v->file ? v->file : "");
 		return -1;

@@ -190,6 +190,8 @@ Suite *ci_suite(void);
 Suite *coverage_suite(void);
 Suite *vm_cov_suite(void);
 Suite *vm_lines_suite(void);
+Suite *explore_suite(void);
+Suite *vm_explore_suite(void);
 Suite *failinj_suite(void);
 Suite *watch_suite(void);
 Suite *vm_watch_suite(void);

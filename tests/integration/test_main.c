@@ -65,6 +65,10 @@ int main(void)
 	srunner_add_suite(sr, coverage_suite());
 	srunner_add_suite(sr, vm_cov_suite());
 	srunner_add_suite(sr, vm_lines_suite());
+	srunner_add_suite(sr, explore_suite());
+	/* 2-3 minutes of VM: make check-explore, not make check (test_vm_explore.c). */
+	if (getenv("CK_RUN_SUITE") && !strcmp(getenv("CK_RUN_SUITE"), "vm_explore"))
+		srunner_add_suite(sr, vm_explore_suite());
 	srunner_add_suite(sr, failinj_suite());
 	srunner_add_suite(sr, watch_suite());
 	srunner_add_suite(sr, vm_watch_suite());
