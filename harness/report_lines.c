@@ -114,18 +114,39 @@ static void fn_row(struct ut_html *h, const struct ut_bsite *const *s, int n)
 	fputs("</tr>\n", h->f);
 }
 
+/* The map's sites that @keep accepts, sorted by @cmp (malloc'd; *k of them), or NULL. */
+static const struct ut_bsite **sites(const struct ut_bmap *m, bool (*keep)(const struct ut_bsite *),
+				     int (*cmp)(const void *, const void *), int *k)
+{
+	const struct ut_bsite **v = calloc(m->n + 1, sizeof(*v));
+
+	*k = 0;
+	if (!v)
+		return NULL;
+	for (int i = 0; i < m->n; i++)
+		if (keep(&m->s[i]))
+			v[(*k)++] = &m->s[i];
+	qsort(v, *k, sizeof(*v), cmp);
+	return v;
+}
+
+static bool has_fn(const struct ut_bsite *s)
+{
+	return strcmp(s->fn, "?");
+}
+
+static bool has_line(const struct ut_bsite *s)
+{
+	return s->line > 0 && strcmp(s->file, "?");
+}
+
 static void fn_table(struct ut_html *h)
 {
-	const struct ut_bmap *m = &h->m->map;
-	const struct ut_bsite **v = calloc(m->n + 1, sizeof(*v));
-	int k = 0;
+	int k;
+	const struct ut_bsite **v = sites(&h->m->map, has_fn, by_fn, &k);
 
 	if (!v)
 		return;
-	for (int i = 0; i < m->n; i++)
-		if (strcmp(m->s[i].fn, "?"))
-			v[k++] = &m->s[i];
-	qsort(v, k, sizeof(*v), by_fn);
 	fputs("<table class=\"ovw fn\"><tr><th>function</th>", h->f);
 	for (int r = 0; r < h->m->nrun; r++) {
 		const char *tag = h->m->nrun < 2 ? "" : r ? "B " : "A ";
@@ -198,16 +219,11 @@ static void source_file(struct ut_html *h, const char *file, const struct ut_bsi
 
 static void sources(struct ut_html *h)
 {
-	const struct ut_bmap *m = &h->m->map;
-	const struct ut_bsite **v = calloc(m->n + 1, sizeof(*v));
-	int k = 0;
+	int k;
+	const struct ut_bsite **v = sites(&h->m->map, has_line, by_line, &k);
 
 	if (!v)
 		return;
-	for (int i = 0; i < m->n; i++)
-		if (m->s[i].line > 0 && strcmp(m->s[i].file, "?"))
-			v[k++] = &m->s[i];
-	qsort(v, k, sizeof(*v), by_line);
 	fputs("<p class=\"sub\">Instrumented lines: <span class=\"hit\">reached</span>, "
 	      "<span class=\"miss\">not reached</span>", h->f);
 	if (h->m->nrun > 1)

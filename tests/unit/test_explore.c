@@ -55,21 +55,28 @@ static void check_child(const struct ut_pool *pool, const struct ut_cand *p,
 		}
 }
 
-START_TEST(mutants_stay_in_bounds)
+/* Scenario @name's default variant in @base, and the pool of variants around it. */
+static void pool_of(const char *name, struct ut_variant *base, struct ut_pool *pool)
 {
-	const struct ut_scenario *sc = ut_find("lower-dir-rename");
-	struct ut_variant base;
+	const struct ut_scenario *sc = ut_find(name);
 	const struct ut_optset *set = ut_optset_find("default");
 	struct ut_backend_spec be = { .ops = NULL };
+
+	ck_assert_ptr_nonnull(sc);
+	ck_assert_int_eq(ut_matrix_expand(&sc, 1, &be, 1, &set, 1, base, 1), 1);
+	ck_assert_int_eq(ut_pool_make(pool, base, 1, false, false), 0);
+}
+
+START_TEST(mutants_stay_in_bounds)
+{
+	struct ut_variant base;
 	struct ut_pool pool;
 	struct ut_cand p, c;
 	struct ut_rng rng;
 	char what[512];
 	int moved = 0, offs = 0, counts = 0, weights = 0;
 
-	ck_assert_ptr_nonnull(sc);
-	ck_assert_int_eq(ut_matrix_expand(&sc, 1, &be, 1, &set, 1, &base, 1), 1);
-	ck_assert_int_eq(ut_pool_make(&pool, &base, 1, false, false), 0);
+	pool_of("lower-dir-rename", &base, &pool);
 	ck_assert_int_gt(pool.n, 10);
 	ut_rng_seed(&rng, 42);
 	p = (struct ut_cand){ .v = &base, .seed = 1, .workers = 2, .mutators = 1 };
@@ -94,17 +101,13 @@ END_TEST
 /* A variant that skipped is never moved to again. */
 START_TEST(dead_variants_are_left)
 {
-	const struct ut_scenario *sc = ut_find("iterate-dead-dir");
 	struct ut_variant base;
-	const struct ut_optset *set = ut_optset_find("default");
-	struct ut_backend_spec be = { .ops = NULL };
 	struct ut_pool pool;
 	struct ut_cand p, c;
 	struct ut_rng rng;
 	char what[512];
 
-	ck_assert_int_eq(ut_matrix_expand(&sc, 1, &be, 1, &set, 1, &base, 1), 1);
-	ck_assert_int_eq(ut_pool_make(&pool, &base, 1, false, false), 0);
+	pool_of("iterate-dead-dir", &base, &pool);
 	for (int i = 1; i < pool.n; i++)
 		ut_pool_kill(&pool, &pool.v[i]);
 	ut_rng_seed(&rng, 7);
