@@ -43,9 +43,11 @@ static const struct ut_scenario sc = {
 	/*
 	 * ESTALE: a lookup that finds a lower dir whose overlay inode (hashed
 	 * by lower inode) already has another upper: overlay's documented
-	 * undefined result of a lower changed underneath.
+	 * undefined result of a lower changed underneath.  EIO, with
+	 * nfs_export only (6.18: 5 of 25 1 s runs): the dir's index entry
+	 * names another upper dir ("suspected uncovered redirected dir").
 	 */
-	.tolerated = UT_ERRNOS(ESTALE),
+	.tolerated = UT_ERRNOS(ESTALE, EIO),
 	.aims = UT_NAMES("ovl_setattr", "ovl_copy_up_one", "ovl_copy_up_start",
 			 "ovl_copy_xattr", "ovl_lookup"),
 };

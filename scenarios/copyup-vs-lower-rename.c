@@ -44,8 +44,11 @@ static const struct ut_scenario sc = {
 	 * EOPNOTSUPP, on kernels before 6.6 only (6.1: most setxattr calls on
 	 * tmpfs; 6.12, 6.18: none): setxattr user.* where the upper fs has no
 	 * user xattrs (tmpfs before 6.6).  The copy-up still happens first.
+	 * EIO, with nfs_export only (6.18: 3 of 40 1 s runs): a lookup finds
+	 * a lower dir whose index names another upper dir, since the
+	 * exchange moved it ("suspected uncovered redirected dir found").
 	 */
-	.tolerated = UT_ERRNOS(ESTALE, EXDEV, EOPNOTSUPP),
+	.tolerated = UT_ERRNOS(ESTALE, EXDEV, EOPNOTSUPP, EIO),
 	.aims = UT_NAMES("ovl_copy_up_one", "ovl_copy_up_data", "ovl_copy_xattr"),
 };
 UT_REGISTER(sc);
