@@ -8,7 +8,9 @@
 # OPTIONS (the kernel, --overlay-ko, ...), each running the program for
 # SECONDS under `undertow watch` (vm.sh --exec).  A run reproduces when the
 # watch reports the finding class the program's comment names ("Finding
-# (crash): ...").  The tally is appended to PROGRAM.txt and printed as KTAP.
+# (crash): ...").  The tally is appended to PROGRAM.txt and printed as KTAP,
+# with the kernel's reports of that class counted (the watch's findings
+# from kernel records): how often the program hits, not only whether.
 # None of K: the program is renamed PROGRAM.c.unverified and the exit is 1;
 # it is never left behind as a reproducer.  Exit 2: it does not build.
 set -u
@@ -30,17 +32,22 @@ gcc -O2 -Wall -o "$w/plain" "$src" 2> "$w/cc.log" || { cat "$w/cc.log" >&2; die 
 gcc -O2 -static -o "$w/repro" "$src" 2>> "$w/cc.log" || die "$src does not build statically"
 
 hits=0
+reports=0
 for i in $(seq 1 "$k"); do
 	"$top/harness/vm.sh" "$@" --exec "$w/repro" --exec-time "$secs" > "$w/vm.$i" 2>&1
+	# The watch's KTAP: "# PROG: crash: kernel: RECORD" per kernel record of that class.
+	n=$(grep -c "^# [^ ]*: $want: kernel: " "$w/vm.$i")
+	reports=$((reports + n))
 	if grep -q "^not ok 1 .*# $WANT" "$w/vm.$i"; then
 		hits=$((hits + 1))
-		echo "# verify: VM $i: reproduced: $(grep -m1 "^not ok 1" "$w/vm.$i" | sed 's/.*# //')"
+		echo "# verify: VM $i: reproduced ($n kernel reports): $(grep -m1 "^not ok 1" "$w/vm.$i" | sed 's/.*# //')"
 	else
 		echo "# verify: VM $i: not reproduced: $(grep -m1 "ok 1" "$w/vm.$i" || tail -n 1 "$w/vm.$i")"
 	fi
 done
 txt=${src%.c}.txt
-echo " * Verified: reproduced ($want) in $hits of $k fresh VMs, $secs s each." >> "$txt"
+echo " * Verified: reproduced ($want) in $hits of $k fresh VMs, $secs s each, $reports kernel reports in all." >> "$txt"
+echo "# verify: $reports kernel reports ($want) in $k VMs of $secs s"
 if [ "$hits" -eq 0 ]; then
 	mv "$src" "$src.unverified"
 	echo "not ok 1 verify $(basename "$src") # reproduced in 0 of $k fresh VMs"

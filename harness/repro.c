@@ -47,6 +47,7 @@ struct repro {
 	double runtime_s;		/* of the runs that reproduced */
 	bool dead;			/* the kernel failed the health probe */
 	int stream;			/* --stream -: stdout, else -1 */
+	char kernel[128];		/* the program's kernel, for its comment */
 	char why[512];
 };
 
@@ -256,23 +257,16 @@ static int emit(struct repro *R, struct ut_script *s, const char *dir)
 	struct ut_emit em = { .sc = R->v->sc, .script = s, .ovl_opts = R->ovl_opts,
 			      .nlower = R->v->sc->lowers + R->v->set->extra_lowers,
 			      .round_s = R->runtime_s < ROUND_MAX_S ? R->runtime_s : ROUND_MAX_S };
-	char kernel[128] = "?", *c, *text, *ab;
-
-	line[0] = '\0';
-	FILE *f = fopen("/proc/sys/kernel/osrelease", "re");
+	char *c, *text, *ab;
 	int err;
 
-	if (f) {
-		if (fscanf(f, "%127s", kernel) != 1)
-			snprintf(kernel, sizeof(kernel), "?");
-		fclose(f);
-	}
+	line[0] = '\0';
 	/* Two ops left: line them up in time (race.h), if some offset makes it fire. */
 	if (!out_of_time(R) && !ut_repro_tune(R->v, &R->cfg, s, 10, &tune, line, sizeof(line)))
 		em.race = &tune;
 	if (line[0] && ut_script_steps(s) == 2)
 		printf("# repro: %s\n", line);
-	ab = about(R, s, kernel, em.race ? line : NULL);
+	ab = about(R, s, R->kernel, em.race ? line : NULL);
 	em.about = ab;
 	c = ut_repro_emit_c(&em, R->why, sizeof(R->why));
 	text = ut_script_format(s, R->v->sc);
@@ -288,6 +282,34 @@ static int emit(struct repro *R, struct ut_script *s, const char *dir)
 	       ut_now() - R->t0);
 	free(c), free(text), free(ab);
 	return err ? -1 : 0;
+}
+
+/*
+ * The kernel the program is for: the one running (repro re-runs the
+ * finding here), or with --script, which runs nothing, the kernel of the
+ * result's run (run.json beside it).
+ */
+static void set_kernel(struct repro *R, const char *result, bool from_run)
+{
+	char *copy = strdup(result), path[PATH_MAX];
+	json_t *j = NULL;
+	FILE *f;
+
+	snprintf(R->kernel, sizeof(R->kernel), "?");
+	if (from_run && copy) {
+		snprintf(path, sizeof(path), "%s/run.json", dirname(copy));
+		j = json_load_file(path, 0, NULL);
+	}
+	free(copy);
+	if (json_string_value(json_object_get(j, "kernel"))) {
+		snprintf(R->kernel, sizeof(R->kernel), "%s",
+			 json_string_value(json_object_get(j, "kernel")));
+	} else if ((f = fopen("/proc/sys/kernel/osrelease", "re"))) {
+		if (fscanf(f, "%127s", R->kernel) != 1)
+			snprintf(R->kernel, sizeof(R->kernel), "?");
+		fclose(f);
+	}
+	json_decref(j);
 }
 
 /* The finding to reproduce: the result's verdict and reason. */
@@ -398,6 +420,7 @@ int ut_repro_main(const struct ut_opts *o, const struct ut_variant *v, const cha
 		free(copy);
 		return UT_EXIT_USAGE;
 	}
+	set_kernel(&R, result, o->script != NULL);
 	snprintf(dir, sizeof(dir), "%s/repro", dirname(copy));
 	R.cfg = (struct ut_run_cfg){ .seed = o->seed, .time_s = o->time_s, .workers = o->workers,
 				     .mutators = o->mutators, .hang_timeout = o->hang_timeout,

@@ -56,6 +56,8 @@ char *it_mkdtemp(const char *tag);
 /* Whole file, NUL-terminated, or NULL with errno set. */
 char *it_read_file(const char *path, size_t *len);
 bool it_exists(const char *path);
+/* cp @from @to (mode kept): true when it worked. */
+bool it_copy_file(const char *from, const char *to);
 /* Entries of @dir other than "." and ".."; -1 if it cannot be read. */
 int it_count_entries(const char *dir);
 /* Remove @path and everything below it; symlinks are not followed. */

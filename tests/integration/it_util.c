@@ -119,6 +119,18 @@ bool it_exists(const char *path)
 	return lstat(path, &st) == 0;
 }
 
+/* cp @from @to (mode kept): true when it worked. */
+bool it_copy_file(const char *from, const char *to)
+{
+	char *argv[] = { "cp", (char *)from, (char *)to, NULL };
+	struct run_opts o = { .timeout_s = 30, .exec_argv = true };
+	struct proc_out p = run_undertow_ex(argv, &o);
+	bool ok = p.exit_code == 0;
+
+	proc_out_free(&p);
+	return ok;
+}
+
 int it_count_entries(const char *dir)
 {
 	struct dirent *de;

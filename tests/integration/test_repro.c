@@ -4,6 +4,7 @@
  * the same op sequences, another seed others, and replay re-runs a result
  * with its recorded settings.
  */
+#include <libgen.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -253,6 +254,60 @@ START_TEST(test_replay)
 }
 END_TEST
 
+/*
+ * repro --script on a result of another kernel: nothing runs, so the
+ * program is the script's steps as given (no race form, even for one
+ * worker op against one mutator op) and names the result's kernel; it
+ * builds with plain gcc.
+ */
+START_TEST(test_repro_script_given)
+{
+	static const char *const args[] = { "-s", "3", "-t", "0.3", "-w", "1", "-m", "1", NULL };
+	char *path, *dir, *copy, *script, *c_file, *text, *cc, why[512];
+	json_t *r = run_one("script", (const char *const *)args, REPRO_SCENARIO, &path), *run;
+	struct proc_out p;
+	FILE *f;
+
+	copy = strdup(path);
+	dir = dirname(copy);
+	json_object_set_new(r, "verdict", json_string("crash"));
+	json_object_set_new(r, "reason", json_string("kernel: WARNING: made up for the test"));
+	ck_assert_int_eq(json_dump_file(r, path, 0), 0);
+	run = it_json_at(dir, "run.json", why, sizeof(why));
+	ck_assert_msg(run, "%s", why);
+	json_object_set_new(run, "kernel", json_string("0.0.0-undertow-test"));
+	script = it_fmt("%s/run.json", dir);
+	ck_assert_int_eq(json_dump_file(run, script, 0), 0);
+	free(script);
+	script = it_fmt("%s/given.script", dir);
+	f = fopen(script, "w");
+	ck_assert(f);
+	fputs("# one worker op against one mutator op\nw0 openat_held f0 @held0\n"
+	      "m0 rename a x\n", f);
+	fclose(f);
+	{
+		char *argv[] = { "repro", "--script", script, path, NULL };
+
+		p = run_undertow(argv, RUN_TIMEOUT_S);
+	}
+	ck_assert_msg(p.exit_code == 0 && strstr(p.out, "ok 1 repro " REPRO_SCENARIO),
+		      "repro --script: %s\n%s%s", proc_desc(&p), p.out, p.err);
+	c_file = it_fmt("%s/repro/%s.c", dir, REPRO_SCENARIO);
+	text = it_read_file(c_file, NULL);
+	ck_assert_msg(text, "no %s", c_file);
+	ck_assert_msg(strstr(text, "kernel 0.0.0-undertow-test"), "not the result's kernel:\n%s",
+		      text);
+	ck_assert_msg(strstr(text, "Finding (crash): kernel: WARNING: made up"), "%s", text);
+	ck_assert_msg(!strstr(text, "OFFSET_NS") && !strstr(p.out, "# repro: race"),
+		      "race form without a run:\n%s", text);
+	cc = it_fmt("gcc -O2 -Wall -o %s/prog %s", dir, c_file);
+	ck_assert_int_eq(system(cc), 0);
+	proc_out_free(&p);
+	json_decref(r), json_decref(run);
+	free(cc), free(text), free(c_file), free(script), free(copy), free(path);
+}
+END_TEST
+
 Suite *repro_suite(void)
 {
 	Suite *s = suite_create("repro");
@@ -261,6 +316,7 @@ Suite *repro_suite(void)
 	tcase_set_timeout(tc, 180);
 	tcase_add_test(tc, test_same_seed_same_ops);
 	tcase_add_test(tc, test_replay);
+	tcase_add_test(tc, test_repro_script_given);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -11,14 +11,19 @@
  *      of ops, and reproduces the crash in at least WANT_HITS of VERIFY_K
  *      fresh VMs (harness/repro-verify.sh);
  *   4. on the pristine overlay.ko built from the same source, the same
- *      program gives nothing.
+ *      program gives nothing;
+ *   5. for the race bug, the same minimised ops emitted without the race
+ *      tuning (repro --script: no barrier, no delay) go through the same
+ *      fresh-VM verification: how often the program hits with and without
+ *      the tuning, VMs and kernel reports.
  *
- * Timings (finding to verified reproducer) go to stderr.
+ * Timings (finding to verified reproducer) and the rates go to stderr.
  */
 #include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "it.h"
 
@@ -33,6 +38,7 @@ struct bug {
 	const char *run_time;	/* -t of the finding run */
 	int want_hits;		/* of VERIFY_K fresh VMs */
 	const char *warn;	/* the bug's WARN text */
+	bool untuned;		/* also verify the program emitted without race tuning */
 };
 
 static struct proc_out vm(char **argv, double timeout_s)
@@ -63,13 +69,82 @@ static int count_str(const char *s, const char *what)
 	return n;
 }
 
+/* repro-verify.sh's tally: VMs that reproduced, and kernel reports in all. */
+static void tally(const char *out, int *vms, int *reports)
+{
+	const char *t = strstr(out, "reproduced in "), *r = strstr(out, "# verify: ");
+
+	*vms = *reports = -1;
+	if (t)
+		sscanf(t, "reproduced in %d of", vms);
+	for (; r; r = strstr(r + 1, "# verify: "))
+		if (sscanf(r, "# verify: %d kernel reports", reports) == 1)
+			break;
+}
+
+/*
+ * Step 5: the script repro minimised, emitted again without tuning (repro
+ * --script runs nothing, so on the host) beside a copy of the result, and
+ * verified as the tuned program was.
+ */
+static void untuned(const char *res, const char *result, const char *scen, const char *ko,
+		    const char *runsh, int tuned_vms, int tuned_reports)
+{
+	char *dir = it_fmt("%s/untuned", res), *copy = it_fmt("%s/%s.json", dir, scen);
+	char *script = strdup(result), *rundir, *c_file = it_fmt("%s/repro/%s.c", dir, scen);
+	char *verify = it_fmt("%.*s/harness/repro-verify.sh", (int)(strlen(runsh) - 7), runsh);
+	char k[16], secs[] = "10";
+	struct proc_out p;
+	int vms, reports;
+
+	rundir = dirname(script);
+	ck_assert_int_eq(mkdir(dir, 0755), 0);
+	ck_assert_msg(it_copy_file(result, copy), "copy %s", result);
+	{
+		char *run_json = it_fmt("%s/run.json", rundir), *to = it_fmt("%s/run.json", dir);
+
+		ck_assert_msg(it_copy_file(run_json, to), "copy %s", run_json);
+		free(run_json), free(to);
+	}
+	{
+		char *sf = it_fmt("%s/repro/%s.script", rundir, scen);
+		char *argv[] = { "repro", "--script", sf, copy, NULL };
+
+		p = run_undertow(argv, 60);
+		free(sf);
+	}
+	ck_assert_msg(p.exit_code == 0 && it_exists(c_file), "repro --script: %s\n%s%s",
+		      proc_desc(&p), p.out, p.err);
+	proc_out_free(&p);
+	{
+		char *text = it_read_file(c_file, NULL);
+
+		ck_assert_msg(text && !strstr(text, "OFFSET_NS"), "%s is in race form", c_file);
+		free(text);
+	}
+	snprintf(k, sizeof(k), "%d", VERIFY_K);
+	{
+		char *argv[] = { verify, k, secs, c_file, "--overlay-ko", (char *)ko, NULL };
+		struct run_opts o = { .timeout_s = 1500, .exec_argv = true };
+
+		p = run_undertow_ex(argv, &o);
+	}
+	tally(p.out, &vms, &reports);
+	ck_assert_msg(vms >= 0 && reports >= 0, "no tally: %s\n%s", proc_desc(&p), p.out);
+	fprintf(stderr, "test_vm_repro: race tuning: with it %d of %d VMs, %d kernel reports; "
+		"without it %d of %d VMs, %d kernel reports (%s s each)\n", tuned_vms, VERIFY_K,
+		tuned_reports, vms, VERIFY_K, reports, secs);
+	proc_out_free(&p);
+	free(dir), free(copy), free(script), free(c_file), free(verify);
+}
+
 static void prove(const struct bug *b)
 {
 	char *runsh = realpath("run.sh", NULL), *res = it_mkdtemp("vmrepro"), *ko, *pristine;
 	char *result, *c_file, *c_text, *prog;
 	struct proc_out p;
 	double t0;
-	int hits = -1;
+	int hits = -1, reports = -1;
 
 	ko = it_build_ovlbug(b->patch, &p, BUILD_BOUND_S);
 	ck_assert_msg(ko, "build %s: %s\n%s%s", b->patch, proc_desc(&p), p.out, p.err);
@@ -111,10 +186,14 @@ static void prove(const struct bug *b)
 		free(copy);
 	}
 	ck_assert_msg(p.exit_code == 0, "repro: %s\n%s", proc_desc(&p), p.out);
-	ck_assert_msg(sscanf(strstr(p.out, "reproduced in ") ? strstr(p.out, "reproduced in ") :
-			     "", "reproduced in %d of", &hits) == 1, "no tally:\n%s", p.out);
+	tally(p.out, &hits, &reports);
+	ck_assert_msg(hits >= 0 && reports >= 0, "no tally:\n%s", p.out);
+	/* Both bugs are WARNs: a VM that reproduced logged at least one. */
+	ck_assert_msg(reports >= hits, "%d VMs reproduced, %d kernel reports:\n%s", hits,
+		      reports, p.out);
 	fprintf(stderr, "test_vm_repro: %s: finding to verified reproducer %.0f s, "
-		"reproduced in %d of %d fresh VMs\n", b->patch, it_now() - t0, hits, VERIFY_K);
+		"reproduced in %d of %d fresh VMs, %d kernel reports\n", b->patch,
+		it_now() - t0, hits, VERIFY_K, reports);
 	if (strstr(p.out, "# repro: race "))
 		fprintf(stderr, "test_vm_repro: %s: %.*s\n", b->patch,
 			(int)strcspn(strstr(p.out, "# repro: race ") + 9, "\n"),
@@ -149,6 +228,13 @@ static void prove(const struct bug *b)
 		      proc_desc(&p), p.out);
 	ck_assert_msg(!strstr(p.out, b->warn), "pristine printed the bug:\n%s", p.out);
 	proc_out_free(&p);
+
+	/* 5. Without the tuning: the same ops, free-running. */
+	if (b->untuned) {
+		ck_assert_msg(strstr(c_text, "OFFSET_NS"), "%s: not in race form:\n%s", c_file,
+			      c_text);
+		untuned(res, result, b->scen, ko, runsh, hits, reports);
+	}
 	free(c_text), free(c_file), free(prog), free(result), free(ko), free(pristine);
 	free(runsh), free(res);
 }
@@ -158,6 +244,7 @@ START_TEST(test_repro_race)
 	static const struct bug race = {
 		.patch = "race.patch", .scen = "readdir-vs-upper-unlink", .run_time = "3",
 		.want_hits = 5, .warn = "undertow-ovlbug: upper dir lost an entry during unlink",
+		.untuned = true,
 	};
 
 	prove(&race);

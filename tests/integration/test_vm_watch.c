@@ -28,12 +28,8 @@
 static char *prog_as(const char *dir, const char *name)
 {
 	char *src = it_helper_path("watchprog"), *dst = it_fmt("%s/%s", dir, name);
-	char *argv[] = { "cp", src, dst, NULL };
-	struct run_opts o = { .timeout_s = 30, .exec_argv = true };
-	struct proc_out p = run_undertow_ex(argv, &o);
 
-	ck_assert_msg(p.exit_code == 0, "cp %s %s: %s", src, dst, proc_desc(&p));
-	proc_out_free(&p);
+	ck_assert_msg(it_copy_file(src, dst), "cp %s %s failed", src, dst);
 	free(src);
 	return dst;
 }
