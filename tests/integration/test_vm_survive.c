@@ -3,8 +3,14 @@
  * test_vm_survive.c - the run survives the kernel bugs it hunts, for real.
  * One VM (Debian's default kernel, booted without oops=panic, as Debian
  * boots) with our test module ut_fault.ko (tests/kmod, built against the
- * kernel's headers, cached) runs four scenarios:
+ * kernel's headers, cached) runs six scenarios:
  *
+ *   selftest-kref-delayed  a kernel reference keeps the overlay busy for
+ *                          2 s after its umount: pass, with a note that
+ *                          it was released late (the umount detector
+ *                          waits for a late release before a leak);
+ *   selftest-kref-held     a kernel reference pins the overlay for good:
+ *                          leak, "no process holds it: a kernel reference";
  *   selftest-oops-umount   the overlay's umount oopses (kernel BUG) and the
  *                          kernel kills the process that unmounts: crash,
  *                          with the kernel's lines and the step;
@@ -34,7 +40,9 @@
  * the selftests' 2 x 1 s, the hang timeout (3 s), the guest's bounded sync
  * before poweroff (5 s: the dead overlay's s_umount blocks sync for good)
  * and the supervisor's own bounds for reaping or abandoning a runner and
- * checking the kernel's health (about 30 s together).  That is about 60 s;
+ * checking the kernel's health (about 30 s together); the kernel
+ * references add their 2 x 1 s and the umount detector's waits (2 s for
+ * the late release, 6 s before the held one is a leak).  That is about 70 s;
  * twice that covers a loaded host.  A run whose guest went silent instead
  * is killed by vm.sh after 3 x 3 + 60 s of silence, so it cannot pass as
  * in time and is also caught by "Bail out!".
@@ -43,13 +51,19 @@
 #define BUILD_BOUND_S	300.0	/* first time: headers download + unpack, about 35 s */
 #define RUN_TIMEOUT_S	600.0	/* kill only far past the bound: report, don't cut */
 
+#define KREF_LATE_SC	"selftest-kref-delayed"
+#define KREF_HELD_SC	"selftest-kref-held"
 #define OOPS_SC		"selftest-oops-umount"
 #define WEDGE_SC	"selftest-wedge-umount"
 #define BUG_LINE	"kernel BUG at tests/kmod/ut_fault.c"
 #define UNUSABLE	"kernel unusable after"
 
-/* Runs in registry order: both faults first, then the plain scenarios after them. */
-static const char *const scens[] = { OOPS_SC, WEDGE_SC, "stale-dirfd-at", "upper-unlink-underneath" };
+/*
+ * Runs in registry order: the kernel references first (before the oops can
+ * make the kernel unusable), both faults, then the plain scenarios.
+ */
+static const char *const scens[] = { KREF_LATE_SC, KREF_HELD_SC, OOPS_SC, WEDGE_SC,
+				     "stale-dirfd-at", "upper-unlink-underneath" };
 #define NSCEN	(sizeof(scens) / sizeof(scens[0]))
 
 /* Unmet expectations, one per line. */
@@ -151,6 +165,27 @@ static void check_follower(struct unmet *u, const char *dir, const char *sc)
 						      !strncmp(reason, UNUSABLE, strlen(UNUSABLE)))),
 		     "%s: verdict %s (%s), want pass or skip \"" UNUSABLE " ...\"", sc,
 		     v ? v : "?", reason ? reason : "");
+	}
+	json_decref(j);
+	free(file);
+}
+
+/* A kernel reference left on the overlay: @verdict, with @text in its findings. */
+static void check_kref(struct unmet *u, const char *dir, const char *sc, const char *verdict,
+		       const char *text)
+{
+	char why[1024], *file = it_fmt("%s.json", sc), *f;
+	json_t *j = it_json_at(dir, file, why, sizeof(why));
+	const char *v;
+
+	want(u, j != NULL, "%s: no result file (%s)", sc, why);
+	if (j) {
+		v = json_string_value(json_object_get(j, "verdict"));
+		f = it_findings_text(j);
+		want(u, v && !strcmp(v, verdict), "%s: verdict %s, want %s", sc, v ? v : "?",
+		     verdict);
+		want(u, strstr(f, text) != NULL, "%s: findings lack \"%s\":\n%s", sc, text, f);
+		free(f);
 	}
 	json_decref(j);
 	free(file);
@@ -261,7 +296,7 @@ START_TEST(test_vm_survive_oops_and_wedge)
 		char *argv[] = { runsh, "--vm", "--vm-smp", "1", "--vm-oops", "continue",
 				 "--kmod", ko, "--results", res, "-t", "1", "--hang-timeout", "3",
 				 (char *)scens[0], (char *)scens[1], (char *)scens[2],
-				 (char *)scens[3], NULL };
+				 (char *)scens[3], (char *)scens[4], (char *)scens[5], NULL };
 
 		t = it_now();
 		p = run_undertow_ex(argv, &o);
@@ -278,6 +313,9 @@ START_TEST(test_vm_survive_oops_and_wedge)
 	if (dir) {
 		report_oops_gap(dir);
 		check_run_json(&u, dir);
+		check_kref(&u, dir, KREF_LATE_SC, "pass", "after every worker exited, then "
+			   "released (no process held it)");
+		check_kref(&u, dir, KREF_HELD_SC, "leak", "no process holds it: a kernel reference");
 		check_oops(&u, dir);
 		check_wedge(&u, dir);
 		check_follower(&u, dir, "stale-dirfd-at");
