@@ -261,10 +261,10 @@ static int emit(struct repro *R, struct ut_script *s, const char *dir)
 	int err;
 
 	line[0] = '\0';
-	/* Two ops left: line them up in time (race.h), if some offset makes it fire. */
+	/* One worker against one mutator: line them up (race.h), if an offset makes it fire. */
 	if (!out_of_time(R) && !ut_repro_tune(R->v, &R->cfg, s, 10, &tune, line, sizeof(line)))
 		em.race = &tune;
-	if (line[0] && ut_script_steps(s) == 2)
+	if (line[0])
 		printf("# repro: %s\n", line);
 	ab = about(R, s, R->kernel, em.race ? line : NULL);
 	em.about = ab;

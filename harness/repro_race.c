@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * repro_race.c - when a minimised script is one worker op against one
- * mutator op, tune the race (--race, race.h) and keep the offset whose
- * iterations most often made the kernel complain: the emitted program then
- * lines the two ops up at that offset on every iteration.
+ * repro_race.c - when a minimised script is one worker process against one
+ * mutator process, tune the race (--race, race.h) and keep the offset
+ * whose iterations most often made the kernel complain: the emitted
+ * program then lines the two up at that offset on every iteration.  One
+ * op each races as --race W:M does; longer step lists (an op and the ops
+ * that bring its names back) race whole, each side's list per iteration.
  */
 #include <stdio.h>
 #include <string.h>
@@ -17,20 +19,25 @@
 #include "results.h"
 #include "run.h"
 
-/* The script's one worker step and one mutator step, or -1. */
-static int two_ops(const struct ut_script *s, int *wop, int *mop)
+/*
+ * One worker process (w0) and one mutator process (m0) with steps, and no
+ * other: their first steps' ops in *@wop and *@mop; else -1.
+ */
+static int two_procs(const struct ut_script *s, int *wop, int *mop)
 {
 	int nw = 0, nm = 0;
 
 	for (int i = 0; i < s->nproc; i++) {
 		const struct ut_script_proc *p = &s->p[i];
 
-		for (int k = 0; k < p->n; k++) {
-			if (p->role == UT_MUTATOR)
-				nm++, *mop = p->steps[k].op;
-			else
-				nw++, *wop = p->steps[k].op;
-		}
+		if (!p->n)
+			continue;
+		if (p->idx)
+			return -1;	/* race.c runs w0 and m0 */
+		if (p->role == UT_MUTATOR)
+			nm++, *mop = p->steps[0].op;
+		else
+			nw++, *wop = p->steps[0].op;
 	}
 	return nw == 1 && nm == 1 ? 0 : -1;
 }
@@ -68,18 +75,20 @@ int ut_repro_tune(const struct ut_variant *v, const struct ut_run_cfg *base,
 	double all = 0;
 	int err;
 
-	if (two_ops(s, &rc.wop, &rc.mop))
+	if (two_procs(s, &rc.wop, &rc.mop))
 		return -1;
-	cfg.script = NULL;
+	/* One op each: --race W:M itself; more: the step lists (race.c). */
+	cfg.script = ut_script_steps(s) > 2 ? s : NULL;
 	cfg.race = &rc;
 	cfg.workers = cfg.mutators = 1;
 	cfg.off[0] = cfg.off[1] = 0;
 	cfg.time_s = secs;
 	ut_run_variant(v, &cfg, &r);
 	err = best_kmsg(json_object_get(r.extra, "race"), t, &all);
-	snprintf(line, sz, "race %s:%s over %g s: %s (kernel complaints per iteration: "
+	snprintf(line, sz, "race %s%s:%s%s over %g s: %s (kernel complaints per iteration: "
 		 "%.4f at the best offset %lld ns, %.4f over all offsets)",
-		 v->sc->workers[rc.wop].name, v->sc->mutators[rc.mop].name, secs,
+		 v->sc->workers[rc.wop].name, cfg.script ? "..." : "",
+		 v->sc->mutators[rc.mop].name, cfg.script ? "..." : "", secs,
 		 err ? "no offset made the kernel complain" : "tuned", err ? 0 : t->rate,
 		 err ? 0 : t->offset_ns, all);
 	ut_result_free(&r);

@@ -15,6 +15,11 @@
  * stopped, the peer left, or the peer made it wait longer than half the
  * hang timeout (or the run's end passed): a stuck peer is the watchdog's
  * to report, and the waiting side leaves rather than look stuck too.
+ *
+ * With a script (repro's tuning of a minimised one: one worker and one
+ * mutator process), "op" is the process's whole step list, in order, on
+ * the step's own names: a sequence that consumes its names brings them
+ * back itself (creat, then unlink), so every iteration can race again.
  */
 #include <errno.h>
 #include <sched.h>
@@ -24,6 +29,7 @@
 #include "opstep.h"
 #include "race.h"
 #include "race_spin.h"
+#include "script.h"
 
 #define SPIN_BEFORE_YIELD	(1u << 10)	/* turns of a wait before it yields */
 #define CHECK_EVERY		64		/* turns between looks at the peer and the clock */
@@ -34,6 +40,7 @@ struct racer {
 	struct ut_proc *p;
 	struct ut_ctx *c;
 	int role, peer, k;		/* k: this side's op */
+	const struct ut_script_proc *seq;	/* or its steps, each iteration */
 	int64_t deadline, peer_wait;	/* ns */
 	/* the worker's alone */
 	struct ut_kmsg km;
@@ -122,7 +129,36 @@ static void arrive(struct racer *R, uint64_t i)
 	__atomic_store_n(&me->arrived, i, __ATOMIC_RELEASE);
 }
 
-/* This side's op on the planned names, after its delay. */
+/* One op on @names through held dirfd @held (-1: none): its return. */
+static int step(struct racer *R, int k, const char *const *names, int held)
+{
+	int ret;
+
+	R->c->pin = names;
+	R->c->pin_held = held >= 0 ? held + 1 : 0;
+	ret = ut_op_step(R->p, R->c, k);
+	R->c->pin = NULL;
+	R->c->pin_held = 0;
+	return ret;
+}
+
+/* The script's steps in order: the first failure's return, else the last. */
+static int run_seq(struct racer *R)
+{
+	int ret = 0, r;
+
+	for (int i = 0; i < R->seq->n; i++) {
+		const struct ut_sstep *st = &R->seq->steps[i];
+		const char *names[3] = { st->a, st->a ? st->b : NULL, NULL };
+
+		r = step(R, st->op, names, st->held);
+		if (!i || (ret >= 0 && r < 0))
+			ret = r;
+	}
+	return ret;
+}
+
+/* This side's op on the planned names (or its steps), after its delay. */
 static void run_op(struct racer *R, const char *const *names, int held, int64_t delay,
 		   bool timed)
 {
@@ -132,17 +168,13 @@ static void run_op(struct racer *R, const char *const *names, int held, int64_t 
 	int picks;
 
 	ut_spin_ns(me->loops_per_ns, delay);
-	R->c->pin = names;
-	R->c->pin_held = held >= 0 ? held + 1 : 0;
 	t0 = ut_race_ns();
-	me->ret = ut_op_step(R->p, R->c, R->k);
+	me->ret = R->seq ? run_seq(R) : step(R, R->k, names, held);
 	if (timed && me->dur.n < UT_RACE_CALIB) {
 		me->dur_v[me->dur.n] = ut_race_ns() - t0;
 		ut_race_stat_add(&me->dur, (double)me->dur_v[me->dur.n]);
 	}
 	me->t_start = t0;
-	R->c->pin = NULL;
-	R->c->pin_held = 0;
 	te = R->c->te;
 	picks = !!te->a + !!te->b;
 	if (picks > me->picks)
@@ -404,6 +436,7 @@ void ut_race_loop(struct ut_engine *e, struct ut_proc *p, struct ut_ctx *c)
 	int64_t t0 = ut_race_ns();
 
 	R.k = R.role == UT_WORKER ? x->cfg.wop : x->cfg.mop;
+	R.seq = e->script ? ut_script_find(e->script, R.role, 0) : NULL;
 	R.deadline = t0 + (int64_t)(x->runtime_s * 1e9);
 	R.peer_wait = (int64_t)(x->peer_wait_s * 1e9);
 	x->side[R.role].loops_per_ns = ut_spin_calibrate();

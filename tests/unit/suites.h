@@ -29,6 +29,7 @@ Suite *blkcov_suite(void);
 Suite *kreport_suite(void);
 Suite *repro_suite(void);
 Suite *race_suite(void);
+Suite *race_seq_suite(void);
 Suite *explore_suite(void);
 
 #endif

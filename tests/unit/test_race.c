@@ -15,6 +15,7 @@
 #include <sys/mman.h>
 #include <sys/wait.h>
 
+#include "busy.h"
 #include "engine.h"
 #include "ops.h"
 #include "race.h"
@@ -349,14 +350,6 @@ struct fake {
 };
 
 static struct fake *fk;
-
-static void busy_ns(int64_t ns)
-{
-	int64_t end = ut_race_ns() + ns;
-
-	while (ut_race_ns() < end)
-		;
-}
 
 /* Fails when it starts while the mutator's op runs: never when run alone. */
 static int fake_worker(struct ut_ctx *c, const struct ut_op *op)
