@@ -132,8 +132,12 @@ static void drop_ops(struct repro *R, int role)
 	}
 }
 
-/* The script of the last reproducing run's trace rings (their last ops). */
-static int script_of_procs(struct repro *R, struct ut_script *s)
+/*
+ * The script of the last reproducing run's traces: @key "last_ops" (the
+ * rings) or "first_ops" (a finding early in the run, its ops long gone
+ * from the rings when the names were used up).
+ */
+static int script_of_procs(struct repro *R, struct ut_script *s, const char *key)
 {
 	size_t i, j;
 	json_t *p, *line;
@@ -143,7 +147,7 @@ static int script_of_procs(struct repro *R, struct ut_script *s)
 		int r = role && !strcmp(role, "mutator") ? UT_MUTATOR : UT_WORKER;
 		int idx = (int)json_integer_value(json_object_get(p, "index"));
 
-		json_array_foreach(json_object_get(p, "last_ops"), j, line)
+		json_array_foreach(json_object_get(p, key), j, line)
 			if (ut_script_add(s, R->v->sc, r, idx, json_string_value(line), R->why,
 					  sizeof(R->why)))
 				return -1;
@@ -250,9 +254,34 @@ static char *about(const struct repro *R, const struct ut_script *s, const char 
 	return t;
 }
 
-static int emit(struct repro *R, struct ut_script *s, const char *dir)
+/*
+ * One worker against one mutator: line them up (race.h) if an offset makes
+ * the kernel complain; failing that, the same with the steps that bring
+ * used-up names back (repro_restore.c), kept in @restored when they tuned.
+ */
+static const struct ut_script *tune(struct repro *R, const struct ut_script *s,
+				    struct ut_script *restored, struct ut_race_tune *t,
+				    char *line, size_t sz)
 {
-	struct ut_race_tune tune;
+	if (out_of_time(R))
+		return NULL;
+	if (!ut_repro_tune(R->v, &R->cfg, s, 10, t, line, sz))
+		return s;
+	if (!line[0])		/* not one worker against one mutator: nothing raced */
+		return NULL;
+	printf("# repro: %s\n", line);
+	line[0] = '\0';
+	if (out_of_time(R) || ut_repro_restoring(R->v->sc, s, restored) <= 0)
+		return NULL;
+	printf("# repro: the steps again, each used-up name brought back after it\n");
+	return ut_repro_tune(R->v, &R->cfg, restored, 10, t, line, sz) ? NULL : restored;
+}
+
+static int emit(struct repro *R, const struct ut_script *s, const char *dir)
+{
+	struct ut_script restored = { 0 };
+	const struct ut_script *tuned;
+	struct ut_race_tune tune_to;
 	char line[400];
 	struct ut_emit em = { .sc = R->v->sc, .script = s, .ovl_opts = R->ovl_opts,
 			      .nlower = R->v->sc->lowers + R->v->set->extra_lowers,
@@ -261,26 +290,28 @@ static int emit(struct repro *R, struct ut_script *s, const char *dir)
 	int err;
 
 	line[0] = '\0';
-	/* One worker against one mutator: line them up (race.h), if an offset makes it fire. */
-	if (!out_of_time(R) && !ut_repro_tune(R->v, &R->cfg, s, 10, &tune, line, sizeof(line)))
-		em.race = &tune;
+	tuned = tune(R, s, &restored, &tune_to, line, sizeof(line));
+	if (tuned) {
+		em.race = &tune_to;
+		em.script = s = tuned;
+	}
 	if (line[0])
 		printf("# repro: %s\n", line);
 	ab = about(R, s, R->kernel, em.race ? line : NULL);
 	em.about = ab;
 	c = ut_repro_emit_c(&em, R->why, sizeof(R->why));
 	text = ut_script_format(s, R->v->sc);
-	if (!c || !text || !ab) {
-		free(c), free(text), free(ab);
-		return -1;
+	err = !c || !text || !ab;
+	if (!err) {
+		mkdir(dir, 0755);
+		err = write_text(R, dir, R->v->name, ".c", c) ||
+		      write_text(R, dir, R->v->name, ".script", text) ||
+		      write_text(R, dir, R->v->name, ".txt", ab);
+		printf("# repro: %d lines of ops, %d runs, %.0f s\n", ut_repro_op_lines(c),
+		       R->runs, ut_now() - R->t0);
 	}
-	mkdir(dir, 0755);
-	err = write_text(R, dir, R->v->name, ".c", c) ||
-	      write_text(R, dir, R->v->name, ".script", text) ||
-	      write_text(R, dir, R->v->name, ".txt", ab);
-	printf("# repro: %d lines of ops, %d runs, %.0f s\n", ut_repro_op_lines(c), R->runs,
-	       ut_now() - R->t0);
 	free(c), free(text), free(ab);
+	ut_script_free(&restored);
 	return err ? -1 : 0;
 }
 
@@ -338,12 +369,13 @@ static int load_want(struct repro *R, const char *result)
 }
 
 /*
- * The script of a reproducing run's traces, checked.  A racy finding's
- * traces may miss what made it: then another reproducing run of the mix
- * gives fresh traces, SCRIPT_TRIES times in all.
+ * The script of a reproducing run's traces, checked: its last ops, then its
+ * first.  A racy finding's traces may miss what made it: then another
+ * reproducing run of the mix gives fresh traces, SCRIPT_TRIES times in all.
  */
 static bool traced_script(struct repro *R, struct ut_script *s)
 {
+	static const char *const keys[] = { "last_ops", "first_ops" };
 	struct ut_run_cfg mix = R->cfg;
 
 	for (int i = 0; i < SCRIPT_TRIES && !out_of_time(R); i++) {
@@ -351,9 +383,12 @@ static bool traced_script(struct repro *R, struct ut_script *s)
 
 		for (int k = 0; !hit && k < R->tries && !out_of_time(R); k++)
 			hit = attempt(R);
-		ut_script_free(s);
-		if (hit && !script_of_procs(R, s) && script_reproduces(R, s))
-			return true;
+		for (int k = 0; hit && k < 2 && !out_of_time(R); k++) {
+			ut_script_free(s);
+			if (!script_of_procs(R, s, keys[k]) && script_reproduces(R, s))
+				return true;
+			R->cfg = mix;
+		}
 		R->cfg = mix;
 	}
 	if (!R->why[0])

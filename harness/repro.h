@@ -60,13 +60,22 @@ struct ut_opts;
 struct ut_variant;
 struct ut_run_cfg;
 /*
- * A script of one worker op and one mutator op: race them (--race) for
- * @secs and fill @t with the offset that made the kernel complain most.
- * 0 tuned; -1 not two ops, or no offset did (@line says which, and the rates).
+ * A script of one worker process against one mutator process: race them
+ * (--race; one op each, or their step lists whole) for @secs and fill @t
+ * with the offset that made the kernel complain most.  0 tuned; -1 not
+ * two processes (@line empty), or no offset did (@line says so, with the
+ * rates).
  */
 int ut_repro_tune(const struct ut_variant *v, const struct ut_run_cfg *base,
 		  const struct ut_script *s, double secs, struct ut_race_tune *t, char *line,
 		  size_t sz);
+/*
+ * @s with, after each step that uses up its name, the step that brings it
+ * back (repro_restore.c) appended to @out: how many were added, -1 if @s
+ * would not copy.
+ */
+int ut_repro_restoring(const struct ut_scenario *sc, const struct ut_script *s,
+		       struct ut_script *out);
 /* undertow repro RESULT.json: the exit code. */
 int ut_repro_main(const struct ut_opts *o, const struct ut_variant *v, const char *result,
 		  int argc, char **argv);

@@ -152,9 +152,20 @@ int ut_script_parse(struct ut_script *s, const struct ut_scenario *sc, const cha
 	return 0;
 }
 
+void ut_script_step_line(const struct ut_scenario *sc, int role, const struct ut_sstep *st,
+			 char *buf, size_t sz)
+{
+	char held[24] = "";
+
+	if (st->held >= 0)
+		snprintf(held, sizeof(held), " @held%d", st->held);
+	snprintf(buf, sz, "%s%s%s%s%s%s", ut_role_ops(sc, role)[st->op].name, st->a ? " " : "",
+		 st->a ? st->a : "", st->b ? " " : "", st->b ? st->b : "", held);
+}
+
 char *ut_script_format(const struct ut_script *s, const struct ut_scenario *sc)
 {
-	char *out = NULL;
+	char *out = NULL, line[512];
 	size_t len = 0;
 	FILE *m = open_memstream(&out, &len);
 
@@ -162,20 +173,10 @@ char *ut_script_format(const struct ut_script *s, const struct ut_scenario *sc)
 		return NULL;
 	for (int i = 0; i < s->nproc; i++) {
 		const struct ut_script_proc *p = &s->p[i];
-		const struct ut_op *ops = ut_role_ops(sc, p->role);
 
 		for (int k = 0; k < p->n; k++) {
-			const struct ut_sstep *st = &p->steps[k];
-
-			fprintf(m, "%c%d %s", p->role == UT_MUTATOR ? 'm' : 'w', p->idx,
-				ops[st->op].name);
-			if (st->a)
-				fprintf(m, " %s", st->a);
-			if (st->b)
-				fprintf(m, " %s", st->b);
-			if (st->held >= 0)
-				fprintf(m, " @held%d", st->held);
-			fputc('\n', m);
+			ut_script_step_line(sc, p->role, &p->steps[k], line, sizeof(line));
+			fprintf(m, "%c%d %s\n", p->role == UT_MUTATOR ? 'm' : 'w', p->idx, line);
 		}
 	}
 	fclose(m);

@@ -46,6 +46,9 @@ int ut_script_add(struct ut_script *s, const struct ut_scenario *sc, int role, i
 /* Parse the text form.  0 or -1 + @why ("line N: ..."). */
 int ut_script_parse(struct ut_script *s, const struct ut_scenario *sc, const char *text,
 		    char *why, size_t sz);
+/* One step as its line's text after the process ("OP [A [B]] [@heldN]"). */
+void ut_script_step_line(const struct ut_scenario *sc, int role, const struct ut_sstep *st,
+			 char *buf, size_t sz);
 /* The text form; malloc'd. */
 char *ut_script_format(const struct ut_script *s, const struct ut_scenario *sc);
 /* The steps of a process, or NULL when the script has none for it. */

@@ -153,6 +153,40 @@ START_TEST(test_emit_race_runs)
 }
 END_TEST
 
+/* @in restored: @out exactly, and @added steps more. */
+static void restores(const char *scn, const char *in, const char *out, int added)
+{
+	const struct ut_scenario *sc = ut_find(scn);
+	struct ut_script s = { 0 }, r = { 0 };
+	char why[256], *text;
+
+	ck_assert_msg(sc, "no scenario %s", scn);
+	ck_assert_msg(!ut_script_parse(&s, sc, in, why, sizeof(why)), "%s", why);
+	ck_assert_int_eq(ut_repro_restoring(sc, &s, &r), added);
+	text = ut_script_format(&r, sc);
+	ck_assert_str_eq(text, out);
+	free(text);
+	ut_script_free(&s);
+	ut_script_free(&r);
+}
+
+/* Each step that uses up its name is followed by the one that brings it back. */
+START_TEST(test_restoring)
+{
+	/* unlink: creat through the overlay, upper_creat in the layer */
+	restores("readdir-vs-upper-unlink", "w0 unlinkat m/u3\nm0 upper_unlink m/e1\n",
+		 "w0 unlinkat m/u3\nw0 creat m/u3\nm0 upper_unlink m/e1\nm0 upper_creat m/e1\n",
+		 2);
+	/* through a held dirfd: the undo goes through the same one */
+	restores("stale-dirfd-at", "w0 unlinkat n0 @held0\nw0 fstatat n1 @held1\n",
+		 "w0 unlinkat n0 @held0\nw0 openat_creat n0 @held0\nw0 fstatat n1 @held1\n", 1);
+	/* a rename is undone by itself, names swapped; an exchange needs nothing */
+	restores(SCEN, "m0 rename a x\nm0 rename_exchange b c\nw0 getdents_held @held1\n",
+		 "m0 rename a x\nm0 rename x a\nm0 rename_exchange b c\nw0 getdents_held @held1\n",
+		 1);
+}
+END_TEST
+
 Suite *repro_suite(void)
 {
 	Suite *s = suite_create("repro");
@@ -163,6 +197,7 @@ Suite *repro_suite(void)
 	tcase_add_test(tc, test_script_bad);
 	tcase_add_test(tc, test_emit_runs);
 	tcase_add_test(tc, test_emit_race_runs);
+	tcase_add_test(tc, test_restoring);
 	tcase_set_timeout(tc, 60);
 	suite_add_tcase(s, tc);
 	return s;
