@@ -174,7 +174,7 @@ static void prove(const struct bug *b)
 	{
 		char k[16];
 		char *argv[] = { runsh, "--vm", "--overlay-ko", ko, "--verify", k, "--verify-time",
-				 "10", "repro", "--budget", "300", result, NULL };
+				 "10", "repro", "--budget", "360", result, NULL };
 
 		snprintf(k, sizeof(k), "%d", VERIFY_K);
 		p = vm(argv, 3000);

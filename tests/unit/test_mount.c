@@ -271,14 +271,20 @@ START_TEST(engine_first_ops_repeat)
 
 	engine_on_overlay(&a, 2, 0, 0.1);
 	engine_on_overlay(&b, 2, 0, 0.1);
-	for (int i = 0; i < 2; i++)
-		for (int k = 0; k < UT_RING; k++) {
+	for (int i = 0; i < 2; i++) {
+		/* A busy machine may give a worker fewer than UT_RING ops in 0.1 s. */
+		uint64_t n = a.sh->proc[i].seq < b.sh->proc[i].seq ? a.sh->proc[i].seq :
+			     b.sh->proc[i].seq;
+
+		ck_assert_uint_gt(n, 0);
+		for (uint64_t k = 0; k < n && k < UT_RING; k++) {
 			const struct ut_trace *x = &a.sh->proc[i].first[k], *y = &b.sh->proc[i].first[k];
 
 			ck_assert_int_eq(x->op, y->op);
 			ck_assert_int_eq(x->held, y->held);
 			ck_assert_ptr_eq(x->a, y->a);
 		}
+	}
 	ut_engine_free(&a);
 	ut_engine_free(&b);
 }
