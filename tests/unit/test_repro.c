@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/wait.h>
 
+#include "engine.h"
 #include "registry.h"
 #include "repro.h"
 #include "scratch.h"
@@ -108,7 +109,7 @@ static char *emit(struct ut_emit *em, struct ut_script *s, const char *text, int
 {
 	char why[256], *c;
 
-	ck_assert_msg(!ut_script_parse(s, scen(), text, why, sizeof(why)), "%s", why);
+	ck_assert_msg(!ut_script_parse(s, em->sc, text, why, sizeof(why)), "%s", why);
 	c = ut_repro_emit_c(em, why, sizeof(why));
 	ck_assert_msg(c, "%s", why);
 	ck_assert_int_eq(ut_repro_op_lines(c), nops);
@@ -153,6 +154,32 @@ START_TEST(test_emit_race_runs)
 }
 END_TEST
 
+/*
+ * Every op of a scenario has a C form, so any of its findings can become
+ * a program: all but io_uring's and file handles' ops (and the selftests').
+ */
+START_TEST(test_every_op_has_c)
+{
+	int n;
+	const struct ut_scenario *const *all = ut_registry(&n);
+
+	for (int i = 0; i < n; i++) {
+		const struct ut_scenario *sc = all[i];
+
+		if (ut_has_tag(sc, "selftest") || ut_has_tag(sc, "io_uring") ||
+		    ut_has_tag(sc, "fhandle"))
+			continue;
+		for (int r = UT_WORKER; r <= UT_MUTATOR; r++) {
+			const struct ut_op *ops = ut_role_ops(sc, r);
+
+			for (int k = 0; k < ut_nops(ops); k++)
+				ck_assert_msg(ut_op_c_find(ops[k].fn), "%s: op %s has no C form",
+					      sc->name, ops[k].name);
+		}
+	}
+}
+END_TEST
+
 Suite *repro_suite(void)
 {
 	Suite *s = suite_create("repro");
@@ -163,6 +190,7 @@ Suite *repro_suite(void)
 	tcase_add_test(tc, test_script_bad);
 	tcase_add_test(tc, test_emit_runs);
 	tcase_add_test(tc, test_emit_race_runs);
+	tcase_add_test(tc, test_every_op_has_c);
 	tcase_set_timeout(tc, 60);
 	suite_add_tcase(s, tc);
 	return s;
