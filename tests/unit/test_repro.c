@@ -180,6 +180,33 @@ START_TEST(test_every_op_has_c)
 }
 END_TEST
 
+#define META "w0 getdents_held @held2\nw0 readdir a\nm0 upper_opaque a\nm0 upper_opaque b/s\n" \
+	     "m0 lower_touch a/l\nm0 lower_touch a/f1\nm0 upper_touch a/f2\nm0 upper_touch b\n"
+
+/* The metadata ops: the opaque xattr the mount reads; the program builds and runs. */
+static void emit_meta(const char *opts, const char *xattr)
+{
+	struct ut_script s = { 0 };
+	struct ut_emit em = { .sc = ut_find("upper-opaque-toggle"), .script = &s, .nlower = 1,
+			      .ovl_opts = opts, .round_s = 0.3 };
+	char *c;
+
+	ck_assert_ptr_nonnull(em.sc);
+	c = emit(&em, &s, META, 8);
+	ck_assert_msg(strstr(c, xattr), "no %s in:\n%s", xattr, c);
+	ck_assert_ptr_nonnull(strstr(c, "utimensat(L[0], \"a/f1\", (struct timespec[2])"));
+	build_and_run(c, "meta");
+	free(c);
+	ut_script_free(&s);
+}
+
+START_TEST(test_emit_meta_runs)
+{
+	emit_meta(NULL, "fremovexattr(fd, \"trusted.overlay.opaque\")");
+	emit_meta("userxattr", "fremovexattr(fd, \"user.overlay.opaque\")");
+}
+END_TEST
+
 Suite *repro_suite(void)
 {
 	Suite *s = suite_create("repro");
@@ -191,6 +218,7 @@ Suite *repro_suite(void)
 	tcase_add_test(tc, test_emit_runs);
 	tcase_add_test(tc, test_emit_race_runs);
 	tcase_add_test(tc, test_every_op_has_c);
+	tcase_add_test(tc, test_emit_meta_runs);
 	tcase_set_timeout(tc, 60);
 	suite_add_tcase(s, tc);
 	return s;
