@@ -28,7 +28,7 @@ enum {
 
 struct ut_op_c {
 	ut_op_fn fn;
-	const char *tmpl;	/* $D dirfd, $A/$B names, $X arg, $L layer char */
+	const char *tmpl;	/* $D dirfd, $A/$B names, $X arg, $L layer char, $O opaque xattr */
 	unsigned helpers;
 };
 

@@ -11,6 +11,8 @@
 #include <string.h>
 
 #include "engine.h"
+#include "ops.h"
+#include "optsets.h"
 #include "race_spin.h"
 #include "repro.h"
 
@@ -45,8 +47,8 @@ static char layer_char(enum ut_where at)
 	return at == UT_AT_UPPER ? 'u' : (char)('0' + (at - UT_AT_LOWER0));
 }
 
-static void put_step(FILE *m, const struct ut_op *op, const struct ut_sstep *st,
-		     const struct ut_op_c *oc)
+static void put_step(FILE *m, const struct ut_emit *em, const struct ut_op *op,
+		     const struct ut_sstep *st, const struct ut_op_c *oc)
 {
 	fputs(OPS_MARK, m);
 	for (const char *t = oc->tmpl; *t; t++) {
@@ -60,6 +62,9 @@ static void put_step(FILE *m, const struct ut_op *op, const struct ut_sstep *st,
 		case 'B': put_str(m, st->b ? st->b : "."); break;
 		case 'X': fprintf(m, "%ld", op->arg); break;
 		case 'L': fprintf(m, "'%c'", layer_char(op->at)); break;
+		case 'O':
+			put_str(m, ut_ovl_opaque_xattr(ut_opts_has(em->ovl_opts, "userxattr")));
+			break;
 		default: fputc(*t, m); break;
 		}
 	}
@@ -180,11 +185,11 @@ static int put_proc(FILE *m, const struct ut_emit *em, const struct ut_script_pr
 		const struct ut_op_c *oc = ut_op_c_find(op->fn);
 
 		if (!oc) {
-			snprintf(why, sz, "op %s has no plain C form (only the ops of lib/ops.c have)",
-				 op->name);
+			snprintf(why, sz, "op %s has no plain C form (only the ops of lib/ops.c "
+				 "and lib/ops_meta.c have)", op->name);
 			return -1;
 		}
-		put_step(m, op, &p->steps[k], oc);
+		put_step(m, em, op, &p->steps[k], oc);
 	}
 	fputs("\t}\n}\n\n", m);
 	return 0;

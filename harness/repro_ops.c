@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * repro_ops.c - each op of lib/ops.c as the plain C statement a reproducer
- * carries.  A template is one statement (or a braced block) with holes:
- * $D the dirfd, $A and $B the names, $X the op's argument.  The syscalls
- * and flags are those of lib/ops.c, so the program does what the run did.
+ * repro_ops.c - each op of lib/ops.c and lib/ops_meta.c as the plain C
+ * statement a reproducer carries.  A template is one statement (or a
+ * braced block) with holes: $D the dirfd, $A and $B the names, $X the
+ * op's argument, $L the layer, $O overlay's opaque xattr (user.* under
+ * userxattr).  The syscalls and flags are those of the ops, so the
+ * program does what the run did.
  */
 #include <string.h>
 
@@ -52,6 +54,14 @@ static const struct ut_op_c op_c[] = {
 	{ ut_op_save, "{ if ((fd = openat($D, $A \".ut-save\", O_CREAT | O_TRUNC | O_WRONLY, "
 	  "0644)) >= 0) { write(fd, buf, 7); close(fd); "
 	  "renameat($D, $A \".ut-save\", $D, $A); } }", 0 },
+	{ ut_op_opaque, "if ((fd = openat($D, $A, O_RDONLY | O_DIRECTORY | O_NOFOLLOW)) >= 0) { "
+	  "if (fremovexattr(fd, $O)) fsetxattr(fd, $O, \"y\", 1, 0); close(fd); }", 0 },
+	{ ut_op_touch_meta, "if (!fstatat($D, $A, &st, AT_SYMLINK_NOFOLLOW)) { "
+	  "if ((S_ISREG(st.st_mode) || S_ISDIR(st.st_mode)) && (fd = openat($D, $A, O_RDONLY | "
+	  "O_NOFOLLOW)) >= 0) { fsetxattr(fd, \"user.undertow-backup\", \"1\", 1, 0); close(fd); } "
+	  "if (!S_ISLNK(st.st_mode)) fchmodat($D, $A, S_ISDIR(st.st_mode) ? 0755 : 0644, 0); "
+	  "utimensat($D, $A, (struct timespec[2]){ { 1577836800, 0 }, { 1577836800, 0 } }, "
+	  "AT_SYMLINK_NOFOLLOW); }", 0 },
 };
 
 const struct ut_op_c *ut_op_c_find(ut_op_fn fn)

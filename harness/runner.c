@@ -114,6 +114,7 @@ static int open_base(struct runner *R)
 	}
 	b->merged_path = R->lay.merged;
 	b->sc = R->v->sc;
+	b->userxattr = ut_opts_has(R->opts, "userxattr");
 	return 0;
 }
 

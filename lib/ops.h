@@ -93,6 +93,12 @@ int ut_op_rmtree(struct ut_ctx *c, const struct ut_op *op);	/* remove a subtree 
 int ut_op_recreate(struct ut_ctx *c, const struct ut_op *op);	/* rmtree + reseed it: new inodes */
 int ut_op_replace(struct ut_ctx *c, const struct ut_op *op);	/* unlink + create a file */
 int ut_op_save(struct ut_ctx *c, const struct ut_op *op);	/* write NAME.ut-save, rename over */
+/* Metadata on a real layer (ops_meta.c) */
+int ut_op_opaque(struct ut_ctx *c, const struct ut_op *op);	/* toggle a dir's opaque mark */
+int ut_op_touch_meta(struct ut_ctx *c, const struct ut_op *op);	/* restore: xattr, mode, times */
+#define UT_RESTORED_SEC	1577836800	/* touch_meta's times: a backup's (2020-01-01) */
+/* Overlay's opaque xattr: user.overlay.opaque when mounted with userxattr. */
+const char *ut_ovl_opaque_xattr(bool userxattr);
 
 /*
  * prepare() of the VM-only selftests driven by tests/kmod/ut_fault.ko:

@@ -132,6 +132,7 @@ struct ut_ctx {
 	int scratch[8];			/* per-process fds/state ops may keep */
 	const char *merged_path;
 	const char *layer_path[UT_AT_NR];
+	bool userxattr;			/* overlay's own xattrs are user.overlay.* */
 	int reached;			/* -1: judge by the return; else set by the op */
 	/*
 	 * --race (race.c) decides what the next op touches: ut_pick() takes

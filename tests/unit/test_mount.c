@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <sys/wait.h>
+#include <sys/xattr.h>
 
 #include "engine.h"
 #include "layers.h"
@@ -303,6 +304,118 @@ static int count_entries(const char *dir)
 	return n;
 }
 
+/* One call of mutator op @fn on @name, its dirfd on layer @dir, as the engine makes it. */
+static int call_op(ut_op_fn fn, const char *dir, const char *name, bool userxattr)
+{
+	const struct ut_op op = { .name = "op", .fn = fn, .weight = 1, .at = UT_AT_UPPER,
+				  .names = UT_NAMES(name) };
+	struct ut_trace t = { 0 };
+	struct ut_ctx c = { .sc = &probe, .ops = &op, .npool = { 1 }, .te = &t,
+			    .userxattr = userxattr };
+	int r;
+
+	c.fd[UT_AT_UPPER] = open(dir, O_RDONLY | O_DIRECTORY);
+	ck_assert_int_ge(c.fd[UT_AT_UPPER], 0);
+	r = fn(&c, &op);
+	ck_assert_str_eq(t.a, name);	/* the trace ring names what it touched */
+	close(c.fd[UT_AT_UPPER]);
+	return r;
+}
+
+/* Does a fresh mount of the layers (no dentry cached) show @path? */
+static bool fresh_mount_shows(const char *opts, const char *path)
+{
+	struct ut_mount_req r = req_for(opts);
+	struct ut_mount_res res;
+	struct stat st;
+	bool shown;
+	int fd;
+
+	ck_assert_msg(!ut_ovl_mount(&r, &res), "%s", res.why);
+	fd = open(lay.merged, O_RDONLY | O_DIRECTORY);
+	shown = !fstatat(fd, path, &st, AT_SYMLINK_NOFOLLOW);
+	close(fd);
+	ck_assert_int_eq(umount2(lay.merged, 0), 0);
+	return shown;
+}
+
+/*
+ * The opaque op makes a merged dir opaque (its lower file hidden, its
+ * upper one not), in the xattr namespace the mount reads, and its next
+ * call merges the dir again.
+ */
+static void opaque_toggles(const char *opts, bool userxattr)
+{
+	char val[4];
+	int fd, d;
+
+	make_layers(1, true);
+	fd = open(lay.lower[0], O_RDONLY | O_DIRECTORY);
+	ck_assert_int_eq(ut_seed_layer(fd, UT_NAMES("0:d/", "0:d/f=lower"), '0', NULL), 0);
+	close(fd);
+	fd = open(lay.upper, O_RDONLY | O_DIRECTORY);
+	ck_assert_int_eq(ut_seed_layer(fd, UT_NAMES("u:d/", "u:d/u=upper"), 'u', NULL), 0);
+	d = openat(fd, "d", O_RDONLY | O_DIRECTORY);
+	close(fd);
+	ck_assert(fresh_mount_shows(opts, "d/f"));
+	ck_assert_int_eq(call_op(ut_op_opaque, lay.upper, "d", userxattr), 0);
+	ck_assert_int_eq(fgetxattr(d, ut_ovl_opaque_xattr(userxattr), val, sizeof(val)), 1);
+	ck_assert_int_eq(val[0], 'y');
+	ck_assert(!fresh_mount_shows(opts, "d/f"));
+	ck_assert(fresh_mount_shows(opts, "d/u"));
+	ck_assert_int_eq(call_op(ut_op_opaque, lay.upper, "d", userxattr), 0);
+	ck_assert_int_eq(fgetxattr(d, ut_ovl_opaque_xattr(userxattr), val, sizeof(val)), -1);
+	ck_assert(fresh_mount_shows(opts, "d/f"));
+	close(d);
+	drop_layers();
+}
+
+START_TEST(opaque_op_trusted)
+{
+	opaque_toggles(NULL, false);
+}
+END_TEST
+
+START_TEST(opaque_op_userxattr)
+{
+	opaque_toggles("userxattr", true);
+}
+END_TEST
+
+/* A restore on existing entries: its xattr, the mode (never through a symlink), the times. */
+START_TEST(touch_meta_restores)
+{
+	static const char *const seed[] = { "0:f=data", "0:d/", "0:l->f", NULL };
+	char f[PATH_MAX + 8], val[4];
+	struct stat st;
+	int fd;
+
+	make_layers(1, true);
+	fd = open(lay.lower[0], O_RDONLY | O_DIRECTORY);
+	ck_assert_int_eq(ut_seed_layer(fd, seed, '0', NULL), 0);
+	ck_assert_int_eq(fchmodat(fd, "d", 0700, 0), 0);
+	ck_assert_int_eq(fchmodat(fd, "f", 0600, 0), 0);
+	ck_assert_int_eq(call_op(ut_op_touch_meta, lay.lower[0], "l", false), 0);
+	ck_assert_int_eq(fstatat(fd, "f", &st, 0), 0);
+	ck_assert_int_eq(st.st_mode & 07777, 0600);		/* not chmod'ed through l */
+	ck_assert_int_eq(fstatat(fd, "l", &st, AT_SYMLINK_NOFOLLOW), 0);
+	ck_assert_int_eq(st.st_mtim.tv_sec, UT_RESTORED_SEC);
+	ck_assert_int_eq(call_op(ut_op_touch_meta, lay.lower[0], "f", false), 0);
+	ck_assert_int_eq(fstatat(fd, "f", &st, 0), 0);
+	ck_assert_int_eq(st.st_mode & 07777, 0644);
+	ck_assert_int_eq(st.st_mtim.tv_sec, UT_RESTORED_SEC);
+	ck_assert_int_eq(st.st_size, 4);			/* the data stays */
+	snprintf(f, sizeof(f), "%s/f", lay.lower[0]);
+	ck_assert_int_eq(getxattr(f, "user.undertow-backup", val, sizeof(val)), 1);
+	ck_assert_int_eq(call_op(ut_op_touch_meta, lay.lower[0], "d", false), 0);
+	ck_assert_int_eq(fstatat(fd, "d", &st, 0), 0);
+	ck_assert_int_eq(st.st_mode & 07777, 0755);
+	ck_assert_int_eq(call_op(ut_op_touch_meta, lay.lower[0], "gone", false), -ENOENT);
+	close(fd);
+	drop_layers();
+}
+END_TEST
+
 /* path: the lower lives in our own directory in the user's, removed after. */
 START_TEST(path_layers_in_own_dir)
 {
@@ -369,6 +482,9 @@ Suite *mount_suite(void)
 	tcase_add_test(tc, seed_formats);
 	tcase_add_test(tc, engine_counts_every_op);
 	tcase_add_test(tc, engine_first_ops_repeat);
+	tcase_add_test(tc, opaque_op_trusted);
+	tcase_add_test(tc, opaque_op_userxattr);
+	tcase_add_test(tc, touch_meta_restores);
 	tcase_add_test(tc, path_layers_in_own_dir);
 	tcase_add_test(tc, fuse_abort_from_copy);
 	suite_add_tcase(s, tc);

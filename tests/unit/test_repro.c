@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/wait.h>
 
+#include "engine.h"
 #include "registry.h"
 #include "repro.h"
 #include "scratch.h"
@@ -108,7 +109,7 @@ static char *emit(struct ut_emit *em, struct ut_script *s, const char *text, int
 {
 	char why[256], *c;
 
-	ck_assert_msg(!ut_script_parse(s, scen(), text, why, sizeof(why)), "%s", why);
+	ck_assert_msg(!ut_script_parse(s, em->sc, text, why, sizeof(why)), "%s", why);
 	c = ut_repro_emit_c(em, why, sizeof(why));
 	ck_assert_msg(c, "%s", why);
 	ck_assert_int_eq(ut_repro_op_lines(c), nops);
@@ -187,6 +188,59 @@ START_TEST(test_restoring)
 }
 END_TEST
 
+/*
+ * Every op of a scenario has a C form, so any of its findings can become
+ * a program: all but io_uring's and file handles' ops (and the selftests').
+ */
+START_TEST(test_every_op_has_c)
+{
+	int n;
+	const struct ut_scenario *const *all = ut_registry(&n);
+
+	for (int i = 0; i < n; i++) {
+		const struct ut_scenario *sc = all[i];
+
+		if (ut_has_tag(sc, "selftest") || ut_has_tag(sc, "io_uring") ||
+		    ut_has_tag(sc, "fhandle"))
+			continue;
+		for (int r = UT_WORKER; r <= UT_MUTATOR; r++) {
+			const struct ut_op *ops = ut_role_ops(sc, r);
+
+			for (int k = 0; k < ut_nops(ops); k++)
+				ck_assert_msg(ut_op_c_find(ops[k].fn), "%s: op %s has no C form",
+					      sc->name, ops[k].name);
+		}
+	}
+}
+END_TEST
+
+#define META "w0 getdents_held @held2\nw0 readdir a\nm0 upper_opaque a\nm0 upper_opaque b/s\n" \
+	     "m0 lower_touch a/l\nm0 lower_touch a/f1\nm0 upper_touch a/f2\nm0 upper_touch b\n"
+
+/* The metadata ops: the opaque xattr the mount reads; the program builds and runs. */
+static void emit_meta(const char *opts, const char *xattr)
+{
+	struct ut_script s = { 0 };
+	struct ut_emit em = { .sc = ut_find("upper-opaque-toggle"), .script = &s, .nlower = 1,
+			      .ovl_opts = opts, .round_s = 0.3 };
+	char *c;
+
+	ck_assert_ptr_nonnull(em.sc);
+	c = emit(&em, &s, META, 8);
+	ck_assert_msg(strstr(c, xattr), "no %s in:\n%s", xattr, c);
+	ck_assert_ptr_nonnull(strstr(c, "utimensat(L[0], \"a/f1\", (struct timespec[2])"));
+	build_and_run(c, "meta");
+	free(c);
+	ut_script_free(&s);
+}
+
+START_TEST(test_emit_meta_runs)
+{
+	emit_meta(NULL, "fremovexattr(fd, \"trusted.overlay.opaque\")");
+	emit_meta("userxattr", "fremovexattr(fd, \"user.overlay.opaque\")");
+}
+END_TEST
+
 Suite *repro_suite(void)
 {
 	Suite *s = suite_create("repro");
@@ -198,6 +252,8 @@ Suite *repro_suite(void)
 	tcase_add_test(tc, test_emit_runs);
 	tcase_add_test(tc, test_emit_race_runs);
 	tcase_add_test(tc, test_restoring);
+	tcase_add_test(tc, test_every_op_has_c);
+	tcase_add_test(tc, test_emit_meta_runs);
 	tcase_set_timeout(tc, 60);
 	suite_add_tcase(s, tc);
 	return s;
