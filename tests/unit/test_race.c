@@ -15,10 +15,10 @@
 #include <sys/mman.h>
 #include <sys/wait.h>
 
-#include "busy.h"
 #include "engine.h"
 #include "ops.h"
 #include "race.h"
+#include "race_fake.h"
 #include "race_res.h"
 #include "race_spin.h"
 #include "registry.h"
@@ -392,16 +392,7 @@ START_TEST(race_loop_finds_window)
 
 	fk = mmap(NULL, sizeof(*fk), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	ck_assert(fk != MAP_FAILED);
-	for (int w = 0; w < UT_AT_NR; w++)
-		e.base.fd[w] = -1;
-	ck_assert_int_eq(ut_engine_map(&e, 2), 0);
-	x = e.sh->x;
-	ut_race_shm_init(x, &cfg, 1.5, 10);
-	ck_assert_int_eq(ut_engine_start(&e, 5), 0);
-	ut_engine_go(&e);
-	ut_sleep(1.5);
-	ut_engine_stop(&e);
-	ck_assert_int_eq(ut_engine_reap(&e, 5), 0);
+	x = race_fake_run(&e, &cfg, 1.5);
 
 	ck_assert_int_eq(fk->wrong, 0);
 	ck_assert_int_eq(x->npairs, 1);			/* only "q" is in both pools */
