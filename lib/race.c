@@ -142,7 +142,7 @@ static int step(struct racer *R, int k, const char *const *names, int held)
 	return ret;
 }
 
-/* The script's steps in order: the first failure's return, else the last. */
+/* The script's steps in order: the first failing step's return, else the first step's. */
 static int run_seq(struct racer *R)
 {
 	int ret = 0, r;
