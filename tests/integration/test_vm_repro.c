@@ -69,6 +69,12 @@ static int count_str(const char *s, const char *what)
 	return n;
 }
 
+/* harness/@name beside @runsh (the tree's run.sh, an absolute path). */
+static char *harness(const char *runsh, const char *name)
+{
+	return it_fmt("%.*s/harness/%s", (int)(strlen(runsh) - strlen("/run.sh")), runsh, name);
+}
+
 /* repro-verify.sh's tally: VMs that reproduced, and kernel reports in all. */
 static void tally(const char *out, int *vms, int *reports)
 {
@@ -92,7 +98,7 @@ static void untuned(const char *res, const char *result, const char *scen, const
 {
 	char *dir = it_fmt("%s/untuned", res), *copy = it_fmt("%s/%s.json", dir, scen);
 	char *script = strdup(result), *rundir, *c_file = it_fmt("%s/repro/%s.c", dir, scen);
-	char *verify = it_fmt("%.*s/harness/repro-verify.sh", (int)(strlen(runsh) - 7), runsh);
+	char *verify = harness(runsh, "repro-verify.sh");
 	char k[16], secs[] = "10";
 	struct proc_out p;
 	int vms, reports;
@@ -217,7 +223,7 @@ static void prove(const struct bug *b)
 		free(cc);
 	}
 	{
-		char *vmsh = it_fmt("%.*s/harness/vm.sh", (int)(strlen(runsh) - 7), runsh);
+		char *vmsh = harness(runsh, "vm.sh");
 		char *argv[] = { vmsh, "--overlay-ko", pristine, "--exec", prog, "--exec-time", "10",
 				 NULL };
 
