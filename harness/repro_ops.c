@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * repro_ops.c - each op of lib/ops.c and lib/ops_meta.c as the plain C
- * statement a reproducer carries.  A template is one statement (or a
- * braced block) with holes: $D the dirfd, $A and $B the names, $X the
- * op's argument, $L the layer, $O overlay's opaque xattr (user.* under
- * userxattr).  The syscalls and flags are those of the ops, so the
- * program does what the run did.
+ * repro_ops.c - each op of lib/ops.c, lib/ops_meta.c and lib/ops_reclaim.c
+ * as the plain C statement a reproducer carries.  A template is one
+ * statement (or a braced block) with holes: $D the dirfd, $A and $B the
+ * names, $X the op's argument, $L the layer, $O overlay's opaque xattr
+ * (user.* under userxattr).  The syscalls and flags are those of the ops,
+ * so the program does what the run did.
  */
 #include <string.h>
 
@@ -62,6 +62,8 @@ static const struct ut_op_c op_c[] = {
 	  "if (!S_ISLNK(st.st_mode)) fchmodat($D, $A, S_ISDIR(st.st_mode) ? 0755 : 0644, 0); "
 	  "utimensat($D, $A, (struct timespec[2]){ { 1577836800, 0 }, { 1577836800, 0 } }, "
 	  "AT_SYMLINK_NOFOLLOW); }", 0 },
+	{ ut_op_reclaim, "if ((fd = open(\"/proc/sys/vm/drop_caches\", O_WRONLY)) >= 0) { "
+	  "write(fd, \"2\", 1); close(fd); }", 0 },
 };
 
 const struct ut_op_c *ut_op_c_find(ut_op_fn fn)

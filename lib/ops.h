@@ -99,6 +99,8 @@ int ut_op_touch_meta(struct ut_ctx *c, const struct ut_op *op);	/* restore: xatt
 #define UT_RESTORED_SEC	1577836800	/* touch_meta's times: a backup's (2020-01-01) */
 /* Overlay's opaque xattr: user.overlay.opaque when mounted with userxattr. */
 const char *ut_ovl_opaque_xattr(bool userxattr);
+/* The kernel's caches (ops_reclaim.c) */
+int ut_op_reclaim(struct ut_ctx *c, const struct ut_op *op);	/* drop unused dentries, inodes */
 
 /*
  * prepare() of the VM-only selftests driven by tests/kmod/ut_fault.ko:

@@ -3,7 +3,10 @@
  * iterate-dead-dir: workers hold merged directory fds and lseek(0) +
  * getdents64 them while mutators delete and recreate the real lower and
  * upper directories: ovl_iterate()/ovl_dir_read_merged() on a real dir that
- * is dead (IS_DEADDIR), and the readdir cache of a merged dir.
+ * is dead (IS_DEADDIR), and the readdir cache of a merged dir.  Reclaim
+ * (drop_caches) evicts the unused children of the held dirs, so lookups
+ * through the held fds run ovl_lookup() in a dead real dir all run long,
+ * not only the first time each name is looked up.
  */
 #include "ops.h"
 
@@ -28,10 +31,11 @@ static const struct ut_scenario sc = {
 		{ "lower_recreate", ut_op_recreate, 2, UT_AT_LOWER0, UT_NAMES("d0", "d1", "d0/s") },
 		{ "upper_recreate", ut_op_recreate, 2, UT_AT_UPPER, UT_NAMES("d0", "d1", "d2", "d0/s") },
 		{ "upper_rmtree", ut_op_rmtree, 1, UT_AT_UPPER, UT_NAMES("d0/s", "d2") },
+		{ "reclaim", ut_op_reclaim, 1, UT_AT_MERGED },
 	},
 	/* EIO: overlay noticed upper changed under a cached dentry. */
 	.tolerated = UT_ERRNOS(ESTALE, EIO),
 	.aims = UT_NAMES("ovl_iterate", "ovl_dir_read_merged", "ovl_dir_reset",
-			 "ovl_iterate_real"),
+			 "ovl_iterate_real", "ovl_lookup"),
 };
 UT_REGISTER(sc);

@@ -416,6 +416,44 @@ START_TEST(touch_meta_restores)
 }
 END_TEST
 
+/*
+ * The reclaim op evicts an unused overlay dentry: a name cached before its
+ * real dir died stays found until then, and is looked up again after.  A
+ * second call within the gap does nothing and says so.
+ */
+START_TEST(reclaim_op_evicts)
+{
+	const struct ut_op op = { .name = "reclaim", .fn = ut_op_reclaim, .weight = 1 };
+	struct ut_trace t = { 0 };
+	struct ut_ctx c = { .sc = &probe, .ops = &op, .te = &t, .reached = -1 };
+	struct ut_mount_req r;
+	struct ut_mount_res res;
+	struct stat st;
+	int up, m, h;
+
+	make_layers(1, true);
+	up = open(lay.upper, O_RDONLY | O_DIRECTORY);
+	ck_assert_int_eq(ut_seed_layer(up, UT_NAMES("u:d/", "u:d/f="), 'u', NULL), 0);
+	r = req_for(NULL);
+	ck_assert_msg(!ut_ovl_mount(&r, &res), "%s", res.why);
+	m = open(lay.merged, O_RDONLY | O_DIRECTORY);
+	h = openat(m, "d", O_RDONLY | O_DIRECTORY);
+	ck_assert_int_ge(h, 0);
+	ck_assert_int_eq(fstatat(h, "f", &st, AT_SYMLINK_NOFOLLOW), 0);
+	ck_assert_int_eq(ut_rmtree_at(up, "d", 4), 0);
+	ck_assert_int_eq(fstatat(h, "f", &st, AT_SYMLINK_NOFOLLOW), 0);	/* still cached */
+	ck_assert_int_eq(ut_op_reclaim(&c, &op), 0);
+	ck_assert_int_eq(c.reached, -1);
+	ck_assert_int_eq(fstatat(h, "f", &st, AT_SYMLINK_NOFOLLOW), -1);	/* the dead dir */
+	ck_assert_int_eq(errno, ENOENT);
+	ck_assert_int_eq(ut_op_reclaim(&c, &op), 0);
+	ck_assert_int_eq(c.reached, 0);
+	close(h), close(m), close(up);
+	ck_assert_int_eq(umount2(lay.merged, 0), 0);
+	drop_layers();
+}
+END_TEST
+
 /* path: the lower lives in our own directory in the user's, removed after. */
 START_TEST(path_layers_in_own_dir)
 {
@@ -485,6 +523,7 @@ Suite *mount_suite(void)
 	tcase_add_test(tc, opaque_op_trusted);
 	tcase_add_test(tc, opaque_op_userxattr);
 	tcase_add_test(tc, touch_meta_restores);
+	tcase_add_test(tc, reclaim_op_evicts);
 	tcase_add_test(tc, path_layers_in_own_dir);
 	tcase_add_test(tc, fuse_abort_from_copy);
 	suite_add_tcase(s, tc);
