@@ -35,8 +35,8 @@ static void check_ops(const struct ut_scenario *sc, const struct ut_op *ops, boo
 		const char *const *pool = op->names ? op->names : sc->names;
 
 		ck_assert_msg(op->fn && op->weight, "%s/%s: no function or weight", sc->name, op->name);
-		/* Every op but getdents of a held dirfd picks names. */
-		ck_assert_msg(op->fn == ut_op_getdents || (pool && pool[0]),
+		/* Every op but getdents of a held dirfd and reclaim picks names. */
+		ck_assert_msg(op->fn == ut_op_getdents || op->fn == ut_op_reclaim || (pool && pool[0]),
 			      "%s/%s: empty name pool", sc->name, op->name);
 		for (int j = 0; j < k; j++)
 			ck_assert_msg(strcmp(ops[j].name, op->name), "%s: op %s twice",
