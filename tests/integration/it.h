@@ -49,6 +49,8 @@ void proc_out_free(struct proc_out *p);
 /* "exit 1, stderr: ..." for assertion messages; static buffer. */
 const char *proc_desc(const struct proc_out *p);
 
+/* realloc, or abort on out of memory. */
+void *it_xrealloc(void *p, size_t n);
 /* printf into a new string; aborts on out of memory. */
 char *it_fmt(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* A fresh directory it_base/<tag>.XXXXXX, or NULL. */
@@ -74,6 +76,7 @@ struct strv {
 void strv_add(struct strv *s, const char *str);
 bool strv_has(const struct strv *s, const char *str);
 void strv_free(struct strv *s);
+void strv_sort(struct strv *s);	/* by strcmp */
 /* Entries of @dir starting with @prefix, sorted. */
 int it_ls_prefix(const char *dir, const char *prefix, struct strv *out);
 
