@@ -20,7 +20,6 @@
  */
 #define RECLAIM_GAP_S	0.1
 
-/* drop_caches 2: slab only (dentries, inodes), the page cache stays. */
 int ut_op_reclaim(struct ut_ctx *c, const struct ut_op *op)
 {
 	static double last;	/* per process: mutators are processes */
@@ -32,5 +31,5 @@ int ut_op_reclaim(struct ut_ctx *c, const struct ut_op *op)
 		return 0;
 	}
 	last = now;
-	return ut_write_small("/proc/sys/vm/drop_caches", "2");
+	return ut_drop_slab();
 }

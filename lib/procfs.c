@@ -39,6 +39,11 @@ int ut_write_small(const char *path, const char *text)
 	return err;
 }
 
+int ut_drop_slab(void)
+{
+	return ut_write_small("/proc/sys/vm/drop_caches", "2");
+}
+
 bool ut_cmdline_has(const char *word)
 {
 	char buf[4096], *p;

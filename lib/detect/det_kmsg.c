@@ -36,7 +36,7 @@ static void on_record(const struct ut_kmsg_rec *rec, enum ut_kmsg_class cls,
 	struct ut_det_ctx *c = arg;
 	int pid;
 
-	/* Evidence: kernel records and ours, not the runner's drop_caches notes. */
+	/* Evidence: kernel records and ours, not drop_caches notes (runner, reclaim op). */
 	if ((rec->facility == 0 || strstr(rec->msg, "undertow")) &&
 	    !strstr(rec->msg, "): drop_caches: ") && json_array_size(c->kmsg) < KMSG_KEEP)
 		json_array_append_new(c->kmsg, json_stringn(rec->msg, rec->len));
