@@ -3,7 +3,8 @@
  * run.c - a run: every selected variant in turn, each supervised
  * (supervisor.c), each result on disk before the next starts.  After a
  * crash or a hang the kernel's health is probed; a kernel that can no
- * longer mount and unmount a tmpfs skips the rest, with the reason.
+ * longer mount and unmount a tmpfs skips the rest, with the reason.  A
+ * variant whose run the emulator spoiled is run again, once.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -159,6 +160,27 @@ static void add_row(json_t *rows, const char *name, const struct ut_result *r)
 		"top", top));
 }
 
+/*
+ * A result the emulator spoiled (its kernel log holds a report no CPU makes,
+ * det_kmsg.c) proves nothing about the kernel: run the variant once more.
+ * The first run's reason and kernel lines stay in the new result.
+ */
+static void rerun_emulated(struct run_state *st, struct ut_run_cfg *cfg,
+			   const struct ut_variant *v, struct ut_result *r)
+{
+	json_t *first = json_pack("{s:s, s:O}", "reason", r->reason, "kmsg",
+				  json_object_get(r->extra, "kmsg") ?: json_array());
+
+	ut_out_line(st, "# %s: %s; running it again\n", v->name, r->reason);
+	ut_result_free(r);
+	ut_run_variant(v, cfg, r);
+	ut_finding_add(&r->findings, UT_PASS, "a second run: the first met an emulator fault");
+	if (r->extra && first)
+		json_object_set_new(r->extra, "emulator_fault", first);
+	else
+		json_decref(first);
+}
+
 static void run_all(struct run_state *st, struct ut_run_cfg *cfg, const struct ut_variant *sel,
 		    int nsel, json_t *rows, const char *skip_all)
 {
@@ -177,6 +199,8 @@ static void run_all(struct run_state *st, struct ut_run_cfg *cfg, const struct u
 			skip_unusable(&r, &sel[i], skip_all ? skip_all : unusable);
 		else
 			ut_run_variant(&sel[i], cfg, &r);
+		if (r.emulator_fault && r.verdict == UT_SKIP && !ut_interrupted)
+			rerun_emulated(st, cfg, &sel[i], &r);
 		ut_out_record(st, i + 1, sel[i].name, &r);
 		add_row(rows, sel[i].name, &r);
 		if (!unusable[0] && !ut_interrupted)

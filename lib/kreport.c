@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * kreport.c - sum up KASAN and lockdep reports from kernel log records.
+ * kreport.c - sum up KASAN and lockdep reports from kernel log records,
+ * and tell the emulator's from the kernel's.
  * The formats are the kernel's (mm/kasan/report.c, kernel/locking/
  * lockdep.c): a KASAN report is a "BUG: KASAN: TYPE in FUNC" header, a
  * "Read|Write of size N at addr A by task T" line, the call trace, then
@@ -8,13 +9,23 @@
  * its locks in "-> #N (NAME){...}" lines (circular) or in "(NAME){...}"
  * lines after "is trying to acquire".
  */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE	/* asprintf */
+#endif
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "kreport.h"
 
 #define REPORT_LINES	200	/* a report is never longer than this */
 #define OTHER_LOCKS	3	/* locks named for a splat other than circular */
+/*
+ * RFLAGS bits a CPU always pushes as 0 (SDM vol. 1, 3.4.3: bits 3, 5, 15
+ * and 22-63 are reserved); bit 1 it always pushes as 1.
+ */
+#define RFLAGS_RESERVED_0	0xffffffffffc08028ULL
+#define RFLAGS_RESERVED_1	0x2ULL
 
 /*
  * Record @i's text.  /dev/kmsg escapes a newline inside a record as
@@ -126,4 +137,72 @@ bool ut_kreport_summary(const json_t *lines, size_t i, char *out, size_t sz)
 		return true;
 	}
 	return false;
+}
+
+/* "... EFLAGS: 06e0c362" on @s: true, and the value, if there is one. */
+static bool eflags_of(const char *s, unsigned long long *fl)
+{
+	const char *p = strstr(s, "EFLAGS: ");
+	char *end;
+
+	if (!p)
+		return false;
+	p += strlen("EFLAGS: ");
+	*fl = strtoull(p, &end, 16);
+	return end > p;
+}
+
+bool ut_kreport_emulated(const json_t *lines, size_t i, char *why, size_t sz)
+{
+	const char *hdr = line_at(lines, i);
+	size_t n = json_array_size(lines), end = i + REPORT_LINES < n ? i + REPORT_LINES : n;
+
+	/* exc_debug_kernel()'s WARN_ON_ONCE(dr6 & DR_STEP), arch/x86/kernel/traps.c */
+	if (strncmp(hdr, "WARNING: ", 9) || !strstr(hdr, " exc_debug_kernel+"))
+		return false;
+	for (size_t k = i + 1; k < end; k++) {
+		const char *s = line_at(lines, k);
+		unsigned long long fl;
+
+		if (is_header(s))
+			break;
+		if (!eflags_of(s, &fl) ||
+		    (!(fl & RFLAGS_RESERVED_0) && (fl & RFLAGS_RESERVED_1)))
+			continue;
+		snprintf(why, sz, "a #DB single-step in kernel mode with EFLAGS %08llx, reserved "
+			 "bits %llx set, which no CPU pushes: the emulator corrupted EFLAGS "
+			 "(QEMU bugs reach this WARN, arch/x86/kernel/traps.c)",
+			 fl, (fl & RFLAGS_RESERVED_0) | (~fl & RFLAGS_RESERVED_1));
+		return true;
+	}
+	return false;
+}
+
+int ut_kreport_emulated_findings(const json_t *lines, struct ut_findings *f)
+{
+	char why[512];
+	int n = 0;
+
+	for (size_t i = 0; i < json_array_size(lines); i++) {
+		const char *hdr = line_at(lines, i);
+
+		if (!ut_kreport_emulated(lines, i, why, sizeof(why)))
+			continue;
+		for (int k = 0; k < f->n; k++) {
+			struct ut_finding *x = &f->v[k];
+			char *d;
+
+			/* det_kmsg.c's "kernel: <record> [why]" of this header */
+			if (x->kind != UT_CRASH || strncmp(x->detail, "kernel: ", 8) ||
+			    strncmp(x->detail + 8, hdr, strlen(hdr)) ||
+			    asprintf(&d, "emulator fault, not a kernel bug: %s; kernel: %s",
+				     why, hdr) < 0)
+				continue;
+			free(x->detail);
+			x->detail = d;
+			x->kind = UT_SKIP;
+			n++;
+		}
+	}
+	return n;
 }

@@ -76,6 +76,9 @@ static void kmsg_after(struct ut_det_ctx *c, void *state)
 	if (ut_kmsg_drain(k, on_record, c) < 0)
 		ut_finding_add(&c->r->findings, UT_PASS, "kernel log unreadable");
 	summarize(c);
+	/* a report the emulator made is a skip, and the run is done again (run.c) */
+	if (ut_kreport_emulated_findings(c->kmsg, &c->r->findings))
+		c->r->emulator_fault = true;
 	if (k->lost)
 		ut_finding_add(&c->r->findings, UT_PASS,
 			       "kernel log overwritten: %d records lost", k->lost);

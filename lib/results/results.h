@@ -40,6 +40,8 @@ struct ut_result {
 	struct ut_findings findings;
 	char replay[PATH_MAX * 3];
 	json_t *extra;			/* procs, snapshots: owned, may be NULL */
+	/* The kernel log holds a report the emulator made (kreport.h): run it again. */
+	bool emulator_fault;
 };
 
 /* The errno bucket's key: "OK", "ENOENT", ... */

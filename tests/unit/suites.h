@@ -27,6 +27,7 @@ Suite *coverage_suite(void);
 Suite *diff_cov_suite(void);
 Suite *blkcov_suite(void);
 Suite *kreport_suite(void);
+Suite *emulated_suite(void);
 Suite *repro_suite(void);
 Suite *race_suite(void);
 Suite *race_seq_suite(void);

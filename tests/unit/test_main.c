@@ -13,7 +13,7 @@ int main(void)
 		kmsg_suite, taint_suite, core_suite, results_suite, cli_suite,
 		registry_suite, mount_suite, mountwhy_suite, fusefs_suite, matrix_suite,
 		uring_suite, diff_suite, supervise_suite, ktap_merge_suite, merge_suite,
-		coverage_suite, diff_cov_suite, blkcov_suite, kreport_suite, repro_suite, race_suite,
+		coverage_suite, diff_cov_suite, blkcov_suite, kreport_suite, emulated_suite, repro_suite, race_suite,
 		race_seq_suite,
 		explore_suite,
 	};
