@@ -157,8 +157,9 @@ bool ut_kreport_emulated(const json_t *lines, size_t i, char *why, size_t sz)
 	const char *hdr = line_at(lines, i);
 	size_t n = json_array_size(lines), end = i + REPORT_LINES < n ? i + REPORT_LINES : n;
 
-	/* exc_debug_kernel()'s WARN_ON_ONCE(dr6 & DR_STEP), arch/x86/kernel/traps.c */
-	if (strncmp(hdr, "WARNING: ", 9) || !strstr(hdr, " exc_debug_kernel+"))
+	/* exc_debug_kernel()'s WARN_ON_ONCE(dr6 & DR_STEP); 6.1 inlines it in exc_debug() */
+	if (strncmp(hdr, "WARNING: ", 9) || !strstr(hdr, " at arch/x86/kernel/traps.c:") ||
+	    (!strstr(hdr, " exc_debug_kernel+") && !strstr(hdr, " exc_debug+")))
 		return false;
 	for (size_t k = i + 1; k < end; k++) {
 		const char *s = line_at(lines, k);
@@ -169,10 +170,9 @@ bool ut_kreport_emulated(const json_t *lines, size_t i, char *why, size_t sz)
 		if (!eflags_of(s, &fl) ||
 		    (!(fl & RFLAGS_RESERVED_0) && (fl & RFLAGS_RESERVED_1)))
 			continue;
-		snprintf(why, sz, "a #DB single-step in kernel mode with EFLAGS %08llx, reserved "
-			 "bits %llx set, which no CPU pushes: the emulator corrupted EFLAGS "
-			 "(QEMU bugs reach this WARN, arch/x86/kernel/traps.c)",
-			 fl, (fl & RFLAGS_RESERVED_0) | (~fl & RFLAGS_RESERVED_1));
+		snprintf(why, sz, "the #DB WARN's register dump has EFLAGS %08llx, reserved bits "
+			 "%llx set, which no CPU pushes", fl,
+			 (fl & RFLAGS_RESERVED_0) | (~fl & RFLAGS_RESERVED_1));
 		return true;
 	}
 	return false;
@@ -195,7 +195,7 @@ int ut_kreport_emulated_findings(const json_t *lines, struct ut_findings *f)
 			/* det_kmsg.c's "kernel: <record> [why]" of this header */
 			if (x->kind != UT_CRASH || strncmp(x->detail, "kernel: ", 8) ||
 			    strncmp(x->detail + 8, hdr, strlen(hdr)) ||
-			    asprintf(&d, "emulator fault, not a kernel bug: %s; kernel: %s",
+			    asprintf(&d, "emulator fault, not a kernel bug: %s\nkernel: %s",
 				     why, hdr) < 0)
 				continue;
 			free(x->detail);

@@ -26,7 +26,8 @@ bool ut_kreport_summary(const json_t *lines, size_t i, char *out, size_t sz);
 /*
  * If record @i of @lines starts a report the emulator made, not the kernel,
  * say why in @why and return true.  One is known: exc_debug_kernel()'s
- * WARN for a single-step trap in kernel mode, whose register dump shows
+ * WARN for a single-step trap in kernel mode (arch/x86/kernel/traps.c,
+ * whose comment names QEMU as a known cause), whose register dump shows
  * EFLAGS with reserved bits set; real CPUs never push those, QEMU's TCG
  * has been seen to (qemu 7.2, a Debian 6.12 guest).
  */
@@ -34,7 +35,8 @@ bool ut_kreport_emulated(const json_t *lines, size_t i, char *why, size_t sz);
 
 /*
  * Of @f, the crash findings of such reports in @lines (det_kmsg.c's
- * "kernel: <header> [..]") become skips that say why.  How many did.
+ * "kernel: <header> [..]") become skips that say why (first line) and
+ * name the header (second).  How many did.
  */
 int ut_kreport_emulated_findings(const json_t *lines, struct ut_findings *f);
 

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * vmdebug.c - the prepare() of the selftests that prove the debug-kernel
- * detectors: each writes to one file of the test module
- * tests/kmod/ut_debug.ko, which then does its bug in this task.
+ * detectors and the emulator-fault rule: each writes to one file of the
+ * test module tests/kmod/ut_debug.ko, which then does its bug in this task.
  */
 #include <errno.h>
 #include <string.h>
@@ -19,6 +19,8 @@ static const struct {
 	{ "selftest-debug-kasan", "kasan_uaf" },
 	{ "selftest-debug-lockdep", "lockdep_abba" },
 	{ "selftest-debug-leak", "kmemleak_leak" },
+	{ "selftest-kernel-db", "singlestep" },
+	{ "selftest-emulator-db", "emulator_db" },
 };
 
 int ut_prepare_vm_debug(struct ut_ctx *c)

@@ -3,8 +3,14 @@
  * test_vm_survive.c - the run survives the kernel bugs it hunts, for real.
  * One VM (Debian's default kernel, booted without oops=panic, as Debian
  * boots) with our test module ut_fault.ko (tests/kmod, built against the
- * kernel's headers, cached) runs six scenarios:
+ * kernel's headers, cached) and ut_debug.ko runs eight scenarios:
  *
+ *   selftest-emulator-db   ut_debug.ko logs the #DB WARN qemu's TCG made a
+ *                          guest print (reserved EFLAGS bits set): no kernel
+ *                          finding; the variant runs again and passes, with
+ *                          the first run's reason and kernel lines kept;
+ *   selftest-kernel-db     a real single step in kernel mode: the kernel's
+ *                          own #DB WARN is a crash, no emulator fault;
  *   selftest-kref-delayed  a kernel reference keeps the overlay busy for
  *                          2 s after its umount: pass, with a note that
  *                          it was released late (the umount detector
@@ -42,7 +48,8 @@
  * and the supervisor's own bounds for reaping or abandoning a runner and
  * checking the kernel's health (about 30 s together); the kernel
  * references add their 2 x 1 s and the umount detector's waits (2 s for
- * the late release, 6 s before the held one is a leak).  That is about 70 s;
+ * the late release, 6 s before the held one is a leak); the #DB selftests
+ * their 3 x 1 s and a health check.  That is about 75 s;
  * twice that covers a loaded host.  A run whose guest went silent instead
  * is killed by vm.sh after 3 x 3 + 60 s of silence, so it cannot pass as
  * in time and is also caught by "Bail out!".
@@ -57,13 +64,18 @@
 #define WEDGE_SC	"selftest-wedge-umount"
 #define BUG_LINE	"kernel BUG at tests/kmod/ut_fault.c"
 #define UNUSABLE	"kernel unusable after"
+#define EMU_SC		"selftest-emulator-db"
+#define KDB_SC		"selftest-kernel-db"
+#define EMU_FAULT	"emulator fault, not a kernel bug: the #DB WARN's register dump has " \
+			"EFLAGS 06e08022, reserved bits 6c08020 set, which no CPU pushes"
 
 /*
- * Runs in registry order: the kernel references first (before the oops can
- * make the kernel unusable), both faults, then the plain scenarios.
+ * Runs in registry order: the #DB WARNs and the kernel references first
+ * (before the oops can make the kernel unusable), both faults, then the
+ * plain scenarios.
  */
-static const char *const scens[] = { KREF_LATE_SC, KREF_HELD_SC, OOPS_SC, WEDGE_SC,
-				     "stale-dirfd-at", "upper-unlink-underneath" };
+static const char *const scens[] = { EMU_SC, KDB_SC, KREF_LATE_SC, KREF_HELD_SC, OOPS_SC,
+				     WEDGE_SC, "stale-dirfd-at", "upper-unlink-underneath" };
 #define NSCEN	(sizeof(scens) / sizeof(scens[0]))
 
 /* Unmet expectations, one per line. */
@@ -239,6 +251,57 @@ static void check_wedge(struct unmet *u, const char *dir)
 	json_decref(j);
 }
 
+/* The emulator's report: a second run that passes, the first's reason and lines kept. */
+static void check_emulator(struct unmet *u, const char *dir)
+{
+	char why[1024];
+	json_t *j = it_json_at(dir, EMU_SC ".json", why, sizeof(why)), *first;
+	const char *v, *reason;
+	char *f, *lines;
+
+	want(u, j != NULL, EMU_SC ": no result file (%s)", why);
+	if (!j)
+		return;
+	v = json_string_value(json_object_get(j, "verdict"));
+	f = it_findings_text(j);
+	first = json_object_get(j, "emulator_fault");
+	reason = json_string_value(json_object_get(first, "reason"));
+	lines = json_dumps(json_object_get(first, "kmsg"), 0);
+	want(u, v && !strcmp(v, "pass"), EMU_SC ": verdict %s, want pass:\n%s", v ? v : "?", f);
+	want(u, strstr(f, "a second run: the first met an emulator fault") != NULL,
+	     EMU_SC ": findings do not say it ran again:\n%s", f);
+	want(u, reason && !strcmp(reason, EMU_FAULT), EMU_SC ": first run's reason %s, want "
+	     "\"" EMU_FAULT "\"", reason ? reason : "missing");
+	want(u, lines && strstr(lines, "exc_debug_kernel+0xca/0x160") &&
+	     strstr(lines, "EFLAGS: 06e0c362"), EMU_SC ": first run's kernel lines missing: %s",
+	     lines ? lines : "none");
+	free(lines);
+	free(f);
+	json_decref(j);
+}
+
+/* A real single step in kernel mode: the kernel's WARN, a crash. */
+static void check_kernel_db(struct unmet *u, const char *dir)
+{
+	char why[1024];
+	json_t *j = it_json_at(dir, KDB_SC ".json", why, sizeof(why));
+	const char *v;
+	char *f;
+
+	want(u, j != NULL, KDB_SC ": no result file (%s)", why);
+	if (!j)
+		return;
+	v = json_string_value(json_object_get(j, "verdict"));
+	f = it_findings_text(j);
+	want(u, v && !strcmp(v, "crash"), KDB_SC ": verdict %s, want crash:\n%s", v ? v : "?", f);
+	want(u, strstr(f, "at arch/x86/kernel/traps.c:") && strstr(f, " exc_debug"),
+	     KDB_SC ": findings lack the kernel's #DB WARNING:\n%s", f);
+	want(u, !strstr(f, "emulator") && !json_object_get(j, "emulator_fault"),
+	     KDB_SC ": the kernel's own WARN was called an emulator fault:\n%s", f);
+	free(f);
+	json_decref(j);
+}
+
 static void check_run_json(struct unmet *u, const char *dir)
 {
 	char why[1024];
@@ -278,7 +341,7 @@ static void check_run_json(struct unmet *u, const char *dir)
 
 START_TEST(test_vm_survive_oops_and_wedge)
 {
-	char *res = it_mkdtemp("vmsurvive"), *runsh = realpath("run.sh", NULL), *ko, *dir;
+	char *res = it_mkdtemp("vmsurvive"), *runsh = realpath("run.sh", NULL), *ko, *dko, *dir;
 	char why[1024];
 	struct run_opts o = { .timeout_s = RUN_TIMEOUT_S, .exec_argv = true };
 	struct unmet u = { 0 };
@@ -289,14 +352,17 @@ START_TEST(test_vm_survive_oops_and_wedge)
 	t = it_now();
 	ko = it_build_kmod(&p, BUILD_BOUND_S);
 	ck_assert_msg(ko, "tests/kmod/build.sh: %s\n%s", proc_desc(&p), p.out);
+	dko = it_fmt("%.*s/ut_debug.ko", (int)(strrchr(ko, '/') - ko), ko);
 	fprintf(stderr, "test_vm_survive: %s ready in %.1f s\n", ko, it_now() - t);
 	proc_out_free(&p);
 
 	{
 		char *argv[] = { runsh, "--vm", "--vm-smp", "1", "--vm-oops", "continue",
-				 "--kmod", ko, "--results", res, "-t", "1", "--hang-timeout", "3",
+				 "--kmod", ko, "--kmod", dko, "--results", res, "-t", "1",
+				 "--hang-timeout", "3",
 				 (char *)scens[0], (char *)scens[1], (char *)scens[2],
-				 (char *)scens[3], (char *)scens[4], (char *)scens[5], NULL };
+				 (char *)scens[3], (char *)scens[4], (char *)scens[5],
+				 (char *)scens[6], (char *)scens[7], NULL };
 
 		t = it_now();
 		p = run_undertow_ex(argv, &o);
@@ -316,6 +382,8 @@ START_TEST(test_vm_survive_oops_and_wedge)
 		check_kref(&u, dir, KREF_LATE_SC, "pass", "after every worker exited, then "
 			   "released (no process held it)");
 		check_kref(&u, dir, KREF_HELD_SC, "leak", "no process holds it: a kernel reference");
+		check_emulator(&u, dir);
+		check_kernel_db(&u, dir);
 		check_oops(&u, dir);
 		check_wedge(&u, dir);
 		check_follower(&u, dir, "stale-dirfd-at");
@@ -330,6 +398,7 @@ START_TEST(test_vm_survive_oops_and_wedge)
 	ck_assert_msg(!u.text, "unmet expectations (all on stderr), first: %.300s", u.text);
 	proc_out_free(&p);
 	free(dir);
+	free(dko);
 	free(ko);
 	free(runsh);
 	free(res);

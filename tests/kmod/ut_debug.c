@@ -17,13 +17,24 @@
  *                                            unreferenced object
  *   /sys/kernel/debug/ut_debug/warn          a WARN(): "WARNING: CPU: ..."
  *                                            and taint W, on any kernel
+ *   /sys/kernel/debug/ut_debug/singlestep    (x86-64) sets TF in kernel
+ *                                            mode: a real single-step #DB,
+ *                                            exc_debug_kernel()'s WARN (once
+ *                                            a boot) with a real CPU's flags
+ *   /sys/kernel/debug/ut_debug/emulator_db   (once a load) logs the report
+ *                                            qemu's TCG made a 6.12 guest
+ *                                            print in a CI run, with this
+ *                                            task's CPU and PID, and taints
+ *                                            W as that WARN did
  *
  * The selftest scenarios selftest-debug-{kasan,lockdep,leak} write the
- * first three; the watch's VM test (tests/integration/watchprog.c) the
- * last.
+ * first three, selftest-kernel-db and selftest-emulator-db the last two;
+ * the watch's VM test (tests/integration/watchprog.c) "warn".
  */
 #include <linux/debugfs.h>
 #include <linux/fs.h>
+#include <linux/atomic.h>
+#include <linux/kernel.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/slab.h>
@@ -74,6 +85,57 @@ static noinline void ut_debug_warn(void)
 	WARN(1, "ut_debug: a warning on demand (selftest)\n");
 }
 
+static noinline void ut_debug_singlestep(void)
+{
+#ifdef CONFIG_X86_64
+	/* TF on: the instruction after popf traps; the handler clears TF */
+	asm volatile("pushfq\n\t"
+		     "orq $0x100, (%%rsp)\n\t"
+		     "popfq\n\t"
+		     "nop\n\t"
+		     "nop" ::: "memory", "cc");
+#endif
+}
+
+/*
+ * The records of exc_debug_kernel()'s WARN as qemu 7.2's TCG made a Debian
+ * 6.12.117 guest print them (call trace cut): EFLAGS with reserved bits
+ * set, which no CPU pushes.  What undertow must not call a kernel bug.
+ */
+static const char *const ut_emulator_db[] = {
+	"Modules linked in: pvpanic_mmio pvpanic btrfs xfs ext4 loop overlay\n",
+	"RIP: 0010:exc_debug_kernel+0xca/0x160\n",
+	"RSP: 0000:fffffe000004bf28 EFLAGS: 06e08022\n",
+	"Call Trace:\n",
+	" <#DB>\n",
+	" asm_exc_debug+0x1e/0x40\n",
+	"RIP: 0010:__kmalloc_node_track_caller_noprof+0x21f/0x440\n",
+	"RSP: 0018:ffffc9000141f840 EFLAGS: 06e0c362\n",
+	" </#DB>\n",
+	" <TASK>\n",
+	" kstrdup+0x38/0x70\n",
+	" simple_xattr_set+0x48/0x1a0\n",
+	"RIP: 0033:0x4d20ca\n",
+	"RSP: 002b:00007ffde280b3a8 EFLAGS: 00000246 ORIG_RAX: 00000000000000be\n",
+	NULL,
+};
+static atomic_t ut_emulator_db_done = ATOMIC_INIT(0);
+
+static noinline void ut_debug_emulator_db(void)
+{
+	int i;
+
+	if (atomic_xchg(&ut_emulator_db_done, 1))
+		return;
+	pr_warn("------------[ cut here ]------------\n");
+	pr_warn("WARNING: CPU: %d PID: %d at arch/x86/kernel/traps.c:1120 "
+		"exc_debug_kernel+0xca/0x160\n", raw_smp_processor_id(), task_pid_nr(current));
+	for (i = 0; ut_emulator_db[i]; i++)
+		pr_warn("%s", ut_emulator_db[i]);
+	pr_warn("---[ end trace 0000000000000000 ]---\n");
+	add_taint(TAINT_WARN, LOCKDEP_STILL_OK);
+}
+
 static ssize_t ut_write(struct file *f, const char __user *buf, size_t n, loff_t *pos)
 {
 	void (*bug)(void) = file_inode(f)->i_private;
@@ -97,6 +159,9 @@ static int __init ut_debug_init(void)
 	debugfs_create_file("lockdep_abba", 0200, ut_dir, ut_debug_abba, &ut_fops);
 	debugfs_create_file("kmemleak_leak", 0200, ut_dir, ut_debug_leak, &ut_fops);
 	debugfs_create_file("warn", 0200, ut_dir, ut_debug_warn, &ut_fops);
+	if (IS_ENABLED(CONFIG_X86_64))
+		debugfs_create_file("singlestep", 0200, ut_dir, ut_debug_singlestep, &ut_fops);
+	debugfs_create_file("emulator_db", 0200, ut_dir, ut_debug_emulator_db, &ut_fops);
 	pr_info("ut_debug: ready in /sys/kernel/debug/ut_debug\n");
 	return 0;
 }
@@ -109,4 +174,4 @@ static void __exit ut_debug_exit(void)
 module_init(ut_debug_init);
 module_exit(ut_debug_exit);
 MODULE_LICENSE("GPL");
-MODULE_DESCRIPTION("undertow selftest: bugs on demand (use-after-free, AB-BA, leak, WARN)");
+MODULE_DESCRIPTION("undertow selftest: bugs on demand (use-after-free, AB-BA, leak, WARN, #DB)");

@@ -63,7 +63,7 @@ START_TEST(test_seen_is_emulated)
 	ck_assert(!ut_kreport_emulated(a, 0, why, sizeof(why)));
 	ck_assert(ut_kreport_emulated(a, 1, why, sizeof(why)));
 	/* the handler's own frame is the first dump: bits 5, 15, 22, 23, 25, 26 */
-	ck_assert_msg(strstr(why, "EFLAGS 06e08022, reserved bits 6c08020 set"), "%s", why);
+	ck_assert_msg(strstr(why, "EFLAGS 06e08022, reserved bits 6c08020 set, which no CPU pushes"), "%s", why);
 	for (size_t i = 2; i < json_array_size(a); i++)
 		ck_assert(!ut_kreport_emulated(a, i, why, sizeof(why)));
 	json_decref(a);
@@ -89,6 +89,38 @@ START_TEST(test_real_flags_are_kernel)
 	a = db_report(HND_REAL, "RSP: 0018:ffffc9000141f840 EFLAGS: 00000344");
 	ck_assert(ut_kreport_emulated(a, 1, why, sizeof(why)));
 	ck_assert_msg(strstr(why, "reserved bits 2 set"), "%s", why);
+	json_decref(a);
+}
+END_TEST
+
+/*
+ * 6.1 inlines exc_debug_kernel() in exc_debug(): its header, and the flags
+ * of a real single step (ut_debug.ko's, in a 6.1.0-57 guest).
+ */
+START_TEST(test_61_header)
+{
+	static const char *const l[] = {
+		"WARNING: CPU: 0 PID: 145 at arch/x86/kernel/traps.c:1089 exc_debug+0x101/0x1a0",
+		"RIP: 0010:exc_debug+0x101/0x1a0",
+		"RSP: 0000:fffffe0000010f20 EFLAGS: 00000002",
+		" <#DB>",
+		"RIP: 0010:ut_debug_singlestep+0x10/0x20 [ut_debug]",
+		"RSP: 0018:ffffc900004f3d30 EFLAGS: 00000346",
+		"WARNING: CPU: 0 PID: 145 at arch/x86/kernel/traps.c:1089 exc_debug+0x101/0x1a0",
+		"RSP: 0018:ffffc900004f3d30 EFLAGS: 06e0c362",
+		/* a function of another file of that name is not the trap handler */
+		"WARNING: CPU: 0 PID: 145 at drivers/x/y.c:1 exc_debug+0x101/0x1a0",
+		"RSP: 0018:ffffc900004f3d30 EFLAGS: 06e0c362",
+		NULL,
+	};
+	json_t *a = json_array();
+	char why[512];
+
+	for (int i = 0; l[i]; i++)
+		json_array_append_new(a, json_string(l[i]));
+	ck_assert(!ut_kreport_emulated(a, 0, why, sizeof(why)));
+	ck_assert(ut_kreport_emulated(a, 6, why, sizeof(why)));
+	ck_assert(!ut_kreport_emulated(a, 8, why, sizeof(why)));
 	json_decref(a);
 }
 END_TEST
@@ -126,9 +158,9 @@ START_TEST(test_findings_become_skips)
 	ut_finding_add(&f, UT_CRASH, "kernel tainted during the run: W");
 	ck_assert_int_eq(ut_kreport_emulated_findings(a, &f), 1);
 	ck_assert_int_eq(f.v[0].kind, UT_SKIP);
-	ck_assert_msg(!strncmp(f.v[0].detail, "emulator fault, not a kernel bug: a #DB "
-			       "single-step in kernel mode", 60), "%s", f.v[0].detail);
-	ck_assert_msg(strstr(f.v[0].detail, "; kernel: " DB_HDR), "%s", f.v[0].detail);
+	ck_assert_msg(!strcmp(f.v[0].detail, "emulator fault, not a kernel bug: the #DB WARN's "
+			      "register dump has EFLAGS 06e08022, reserved bits 6c08020 set, "
+			      "which no CPU pushes\nkernel: " DB_HDR), "%s", f.v[0].detail);
 	ck_assert_int_eq(f.v[1].kind, UT_CRASH);
 	ck_assert_int_eq(ut_findings_judge(&f, reason, sizeof(reason)), UT_CRASH);
 	ut_findings_free(&f);
@@ -137,7 +169,8 @@ START_TEST(test_findings_become_skips)
 	ut_finding_add(&f, UT_CRASH, "kernel: %s [warn]", DB_HDR);
 	ck_assert_int_eq(ut_kreport_emulated_findings(a, &f), 1);
 	ck_assert_int_eq(ut_findings_judge(&f, reason, sizeof(reason)), UT_SKIP);
-	ck_assert_msg(!strncmp(reason, "emulator fault, not a kernel bug", 32), "%s", reason);
+	ck_assert_msg(!strncmp(reason, "emulator fault, not a kernel bug", 32) &&
+		      !strchr(reason, '\n') && strlen(reason) < 200, "%s", reason);
 	ut_findings_free(&f);
 	json_decref(a);
 
@@ -158,6 +191,7 @@ Suite *emulated_suite(void)
 
 	tcase_add_test(tc, test_seen_is_emulated);
 	tcase_add_test(tc, test_real_flags_are_kernel);
+	tcase_add_test(tc, test_61_header);
 	tcase_add_test(tc, test_other_reports_are_kernel);
 	tcase_add_test(tc, test_findings_become_skips);
 	suite_add_tcase(s, tc);
