@@ -168,8 +168,8 @@ static void add_row(json_t *rows, const char *name, const struct ut_result *r)
 static void rerun_emulated(struct run_state *st, struct ut_run_cfg *cfg,
 			   const struct ut_variant *v, struct ut_result *r)
 {
-	json_t *first = json_pack("{s:s, s:O}", "reason", r->reason, "kmsg",
-				  json_object_get(r->extra, "kmsg") ?: json_array());
+	json_t *first = json_pack("{s:s, s:O?}", "reason", r->reason, "kmsg",
+				  json_object_get(r->extra, "kmsg"));
 
 	ut_out_line(st, "# %s: %s; running it again\n", v->name, r->reason);
 	ut_result_free(r);

@@ -182,41 +182,50 @@ static void check_follower(struct unmet *u, const char *dir, const char *sc)
 	free(file);
 }
 
+/*
+ * @sc's result, its verdict checked against @verdict, its findings' text
+ * in *f; NULL (the reason in @u) if it has none.  Free both.
+ */
+static json_t *result_as(struct unmet *u, const char *dir, const char *sc, const char *verdict,
+			 char **f)
+{
+	char why[1024], *file = it_fmt("%s.json", sc);
+	json_t *j = it_json_at(dir, file, why, sizeof(why));
+	const char *v;
+
+	free(file);
+	*f = NULL;
+	want(u, j != NULL, "%s: no result file (%s)", sc, why);
+	if (!j)
+		return NULL;
+	v = json_string_value(json_object_get(j, "verdict"));
+	*f = it_findings_text(j);
+	want(u, v && !strcmp(v, verdict), "%s: verdict %s, want %s:\n%s", sc, v ? v : "?",
+	     verdict, *f);
+	return j;
+}
+
 /* A kernel reference left on the overlay: @verdict, with @text in its findings. */
 static void check_kref(struct unmet *u, const char *dir, const char *sc, const char *verdict,
 		       const char *text)
 {
-	char why[1024], *file = it_fmt("%s.json", sc), *f;
-	json_t *j = it_json_at(dir, file, why, sizeof(why));
-	const char *v;
+	char *f;
+	json_t *j = result_as(u, dir, sc, verdict, &f);
 
-	want(u, j != NULL, "%s: no result file (%s)", sc, why);
-	if (j) {
-		v = json_string_value(json_object_get(j, "verdict"));
-		f = it_findings_text(j);
-		want(u, v && !strcmp(v, verdict), "%s: verdict %s, want %s", sc, v ? v : "?",
-		     verdict);
+	if (j)
 		want(u, strstr(f, text) != NULL, "%s: findings lack \"%s\":\n%s", sc, text, f);
-		free(f);
-	}
+	free(f);
 	json_decref(j);
-	free(file);
 }
 
 static void check_oops(struct unmet *u, const char *dir)
 {
-	char why[1024];
-	json_t *j = it_json_at(dir, OOPS_SC ".json", why, sizeof(why));
 	char *f, *all;
-	const char *v;
+	json_t *j = result_as(u, dir, OOPS_SC, "crash", &f);
 
-	want(u, j != NULL, OOPS_SC ": no result file (%s)", why);
 	if (!j)
 		return;
-	v = json_string_value(json_object_get(j, "verdict"));
-	f = it_findings_text(j);
 	all = json_dumps(j, 0);
-	want(u, v && !strcmp(v, "crash"), OOPS_SC ": verdict %s, want crash", v ? v : "?");
 	want(u, strstr(f, BUG_LINE) != NULL, OOPS_SC ": findings lack the kernel's \"" BUG_LINE
 	     "\" line:\n%s", f);
 	want(u, names_step(f, "umount", OOPS_SC), OOPS_SC ": findings do not name the step "
@@ -230,17 +239,11 @@ static void check_oops(struct unmet *u, const char *dir)
 
 static void check_wedge(struct unmet *u, const char *dir)
 {
-	char why[1024];
-	json_t *j = it_json_at(dir, WEDGE_SC ".json", why, sizeof(why));
-	const char *v;
 	char *f;
+	json_t *j = result_as(u, dir, WEDGE_SC, "hang", &f);
 
-	want(u, j != NULL, WEDGE_SC ": no result file (%s)", why);
 	if (!j)
 		return;
-	v = json_string_value(json_object_get(j, "verdict"));
-	f = it_findings_text(j);
-	want(u, v && !strcmp(v, "hang"), WEDGE_SC ": verdict %s, want hang", v ? v : "?");
 	want(u, strstr(f, "ut_ovl_put_super_wedge") || strstr(f, "generic_shutdown_super"),
 	     WEDGE_SC ": findings lack the stuck task's stack:\n%s", f);
 	want(u, names_step(f, "umount", WEDGE_SC), WEDGE_SC ": findings do not name the step "
@@ -254,20 +257,15 @@ static void check_wedge(struct unmet *u, const char *dir)
 /* The emulator's report: a second run that passes, the first's reason and lines kept. */
 static void check_emulator(struct unmet *u, const char *dir)
 {
-	char why[1024];
-	json_t *j = it_json_at(dir, EMU_SC ".json", why, sizeof(why)), *first;
-	const char *v, *reason;
 	char *f, *lines;
+	json_t *j = result_as(u, dir, EMU_SC, "pass", &f), *first;
+	const char *reason;
 
-	want(u, j != NULL, EMU_SC ": no result file (%s)", why);
 	if (!j)
 		return;
-	v = json_string_value(json_object_get(j, "verdict"));
-	f = it_findings_text(j);
 	first = json_object_get(j, "emulator_fault");
 	reason = json_string_value(json_object_get(first, "reason"));
 	lines = json_dumps(json_object_get(first, "kmsg"), 0);
-	want(u, v && !strcmp(v, "pass"), EMU_SC ": verdict %s, want pass:\n%s", v ? v : "?", f);
 	want(u, strstr(f, "a second run: the first met an emulator fault") != NULL,
 	     EMU_SC ": findings do not say it ran again:\n%s", f);
 	want(u, reason && !strcmp(reason, EMU_FAULT), EMU_SC ": first run's reason %s, want "
@@ -283,17 +281,11 @@ static void check_emulator(struct unmet *u, const char *dir)
 /* A real single step in kernel mode: the kernel's WARN, a crash. */
 static void check_kernel_db(struct unmet *u, const char *dir)
 {
-	char why[1024];
-	json_t *j = it_json_at(dir, KDB_SC ".json", why, sizeof(why));
-	const char *v;
 	char *f;
+	json_t *j = result_as(u, dir, KDB_SC, "crash", &f);
 
-	want(u, j != NULL, KDB_SC ": no result file (%s)", why);
 	if (!j)
 		return;
-	v = json_string_value(json_object_get(j, "verdict"));
-	f = it_findings_text(j);
-	want(u, v && !strcmp(v, "crash"), KDB_SC ": verdict %s, want crash:\n%s", v ? v : "?", f);
 	want(u, strstr(f, "at arch/x86/kernel/traps.c:") && strstr(f, " exc_debug"),
 	     KDB_SC ": findings lack the kernel's #DB WARNING:\n%s", f);
 	want(u, !strstr(f, "emulator") && !json_object_get(j, "emulator_fault"),

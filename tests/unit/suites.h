@@ -4,6 +4,7 @@
 #define UT_SUITES_H
 
 #include <check.h>
+#include <jansson.h>
 
 Suite *kmsg_suite(void);
 Suite *taint_suite(void);
@@ -28,6 +29,8 @@ Suite *diff_cov_suite(void);
 Suite *blkcov_suite(void);
 Suite *kreport_suite(void);
 Suite *emulated_suite(void);
+/* A JSON array of the strings of NULL-terminated @l (test_kreport.c). */
+json_t *json_lines(const char *const *l);
 Suite *repro_suite(void);
 Suite *race_suite(void);
 Suite *race_seq_suite(void);

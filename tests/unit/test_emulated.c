@@ -43,11 +43,7 @@ static json_t *db_report(const char *hnd, const char *intr)
 		"RSP: 002b:00007ffde280b3a8 EFLAGS: 00000246 ORIG_RAX: 00000000000000be",
 		NULL,
 	};
-	json_t *a = json_array();
-
-	for (int i = 0; l[i]; i++)
-		json_array_append_new(a, json_string(l[i]));
-	return a;
+	return json_lines(l);
 }
 
 #define HND_SEEN	"RSP: 0000:fffffe000004bf28 EFLAGS: 06e08022"
@@ -113,11 +109,9 @@ START_TEST(test_61_header)
 		"RSP: 0018:ffffc900004f3d30 EFLAGS: 06e0c362",
 		NULL,
 	};
-	json_t *a = json_array();
+	json_t *a = json_lines(l);
 	char why[512];
 
-	for (int i = 0; l[i]; i++)
-		json_array_append_new(a, json_string(l[i]));
 	ck_assert(!ut_kreport_emulated(a, 0, why, sizeof(why)));
 	ck_assert(ut_kreport_emulated(a, 6, why, sizeof(why)));
 	ck_assert(!ut_kreport_emulated(a, 8, why, sizeof(why)));
@@ -137,11 +131,9 @@ START_TEST(test_other_reports_are_kernel)
 		"RSP: 0018:ffffc9000141f840 EFLAGS: 06e0c362",
 		NULL,
 	};
-	json_t *a = json_array();
+	json_t *a = json_lines(l);
 	char why[512];
 
-	for (int i = 0; l[i]; i++)
-		json_array_append_new(a, json_string(l[i]));
 	for (size_t i = 0; i < json_array_size(a); i++)
 		ck_assert(!ut_kreport_emulated(a, i, why, sizeof(why)));
 	json_decref(a);

@@ -10,7 +10,7 @@
 #include "kreport.h"
 #include "suites.h"
 
-static json_t *lines(const char *const *l)
+json_t *json_lines(const char *const *l)
 {
 	json_t *a = json_array();
 
@@ -43,7 +43,7 @@ START_TEST(test_kasan_summary)
 		"==================================================================",
 		NULL,
 	};
-	json_t *a = lines(l);
+	json_t *a = json_lines(l);
 	char out[1024];
 
 	ck_assert(!ut_kreport_summary(a, 0, out, sizeof(out)));
@@ -68,7 +68,7 @@ START_TEST(test_kasan_no_ovl_frame)
 		"Freed by task 1:",
 		NULL,
 	};
-	json_t *a = lines(l);
+	json_t *a = json_lines(l);
 	char out[1024];
 
 	ck_assert(ut_kreport_summary(a, 0, out, sizeof(out)));
@@ -100,7 +100,7 @@ START_TEST(test_lockdep_circular)
 		"       __lock_acquire+0x1e4a/0x3530",
 		NULL,
 	};
-	json_t *a = lines(l);
+	json_t *a = json_lines(l);
 	char out[1024];
 
 	ck_assert(ut_kreport_summary(a, 1, out, sizeof(out)));
@@ -123,7 +123,7 @@ START_TEST(test_lockdep_recursive)
 		"other info that might help us debug this:",
 		NULL,
 	};
-	json_t *a = lines(l);
+	json_t *a = json_lines(l);
 	char out[1024];
 
 	ck_assert(ut_kreport_summary(a, 0, out, sizeof(out)));
@@ -142,7 +142,7 @@ START_TEST(test_quiet)
 		"",
 		NULL,
 	};
-	json_t *a = lines(l);
+	json_t *a = json_lines(l);
 	char out[64] = "";
 
 	for (size_t i = 0; i < json_array_size(a) + 1; i++)
