@@ -135,3 +135,68 @@ bool ut_overlay_mounted_anywhere(void)
 {
 	return mounted_anywhere(" - overlay ");
 }
+
+/* Kernel functions in whose stack a kernel thread is still releasing files. */
+static const char *const releasing[] = {
+	"io_ring_exit_work+",	/* io_uring: a ring's requests and files, after its fd went */
+	"delayed_fput+",	/* fput() from a kernel thread, queued */
+	"__fput+",
+	NULL
+};
+
+#define PF_KTHREAD_FLAG	0x00200000	/* include/linux/sched.h PF_KTHREAD */
+
+/* /proc/PID/stat's flags (field 9, after the comm in parentheses) say kernel thread. */
+bool ut_is_kthread(const char *pid)
+{
+	char path[64], stat[1024], *p;
+	unsigned long flags;
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/proc/%s/stat", pid);
+	n = ut_read_small(path, stat, sizeof(stat));
+	p = n > 0 ? strrchr(stat, ')') : NULL;
+	return p && sscanf(p + 1, " %*c %*d %*d %*d %*d %*d %lu", &flags) == 1 &&
+	       (flags & PF_KTHREAD_FLAG);
+}
+
+/* Is pid @pid a kernel thread in one of releasing[]?  Appends it if so. */
+static bool check_releaser(const char *pid, char *buf, size_t sz, size_t *used)
+{
+	char path[64], stack[4096], comm[32];
+	ssize_t n;
+
+	if (!ut_is_kthread(pid))
+		return false;
+	snprintf(path, sizeof(path), "/proc/%s/stack", pid);
+	n = ut_read_small(path, stack, sizeof(stack));
+	for (const char *const *f = releasing; n > 0 && *f; f++) {
+		if (!strstr(stack, *f))
+			continue;
+		comm_of(pid, comm, sizeof(comm));
+		if (*used < sz)
+			*used += snprintf(buf + *used, sz - *used, "%spid %s (%s) in %.*s",
+					  *used ? "; " : "", pid, comm, (int)strlen(*f) - 1, *f);
+		return true;
+	}
+	return false;
+}
+
+int ut_find_releasers(char *buf, size_t sz)
+{
+	DIR *proc = opendir("/proc");
+	struct dirent *p;
+	size_t used = 0;
+	int found = 0, n = 0;
+
+	buf[0] = '\0';
+	while (proc && (p = readdir(proc)) && n < MAX_PROCS_SCANNED) {
+		if (!isdigit((unsigned char)p->d_name[0]))
+			continue;
+		n++;
+		found += check_releaser(p->d_name, buf, sz, &used);
+	}
+	if (proc)
+		closedir(proc);
+	return found;
+}

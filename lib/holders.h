@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* holders.h - which processes hold files under a path (for EBUSY findings). */
+/* holders.h - which processes hold files under a path, and which kernel
+ * threads are releasing files (for EBUSY findings). */
 #ifndef UT_HOLDERS_H
 #define UT_HOLDERS_H
 
@@ -24,5 +25,14 @@ bool ut_overlay_mounted_anywhere(void);
  * abandoned runner's layers, say)?  Read from /proc/PID/mountinfo only.
  */
 bool ut_mounted_under_anywhere(const char *dir);
+/*
+ * Kernel threads whose stack shows them releasing files (io_uring's ring
+ * exit work, a delayed fput), as "pid 57 (kworker/u4:2) in
+ * io_ring_exit_work"; how many (the text is cut to @sz).  Read from
+ * /proc/PID/stack: root only, 0 otherwise.
+ */
+int ut_find_releasers(char *buf, size_t sz);
+/* Is process @pid (decimal) a kernel thread (PF_KTHREAD in /proc/PID/stat)? */
+bool ut_is_kthread(const char *pid);
 
 #endif

@@ -13,6 +13,7 @@
 
 #define UMOUNT_RETRY_S	1.0	/* of EBUSY before the holders are looked for */
 #define KERNEL_REF_S	5.0	/* more, when no process holds it */
+#define RELEASING_S	2.5	/* more still, while a kernel thread releases files */
 #define RETRY_STEP_S	0.05
 
 /* umount2 every RETRY_STEP_S for @secs while EBUSY: 0, or the last errno. */
@@ -26,6 +27,37 @@ static int umount_retrying(const char *m, double secs)
 		ut_sleep(RETRY_STEP_S);
 	}
 	return EBUSY;
+}
+
+static void released(struct ut_det_ctx *c, double t0, const char *why)
+{
+	ut_finding_add(&c->r->findings, UT_PASS, "overlay busy at umount for %.1f s after "
+		       "every worker exited, then released (no process held it)%s",
+		       ut_now() - t0, why);
+	c->mounted = false;
+}
+
+/*
+ * Still busy, no process holds it: a kernel thread that is visibly
+ * releasing files gets RELEASING_S more; otherwise, or if that is not
+ * enough, a leak that says which kernel threads were at it (none, for a
+ * reference nothing will drop).  True when it was released after all.
+ */
+static bool kernel_reference(struct ut_det_ctx *c, const char *m, double t0)
+{
+	char rel[1024], why[1100];
+	int k = ut_find_releasers(rel, sizeof(rel));
+
+	if (k && !umount_retrying(m, RELEASING_S)) {
+		snprintf(why, sizeof(why), "; kernel threads were releasing files: %s", rel);
+		released(c, t0, why);
+		return true;
+	}
+	ut_finding_add(&c->r->findings, UT_LEAK, "overlay busy at umount (EBUSY) after every "
+		       "worker exited: no process holds it: a kernel reference\n%s%s",
+		       k ? "kernel threads still releasing files: " : "no kernel thread was "
+		       "releasing files (io_ring_exit_work, delayed_fput, __fput)", k ? rel : "");
+	return false;
 }
 
 static void umount_after(struct ut_det_ctx *c, void *state)
@@ -52,15 +84,14 @@ static void umount_after(struct ut_det_ctx *c, void *state)
 		 * stays; a queued release goes within seconds.
 		 */
 		if (!n && !(err = umount_retrying(m, KERNEL_REF_S))) {
-			ut_finding_add(&c->r->findings, UT_PASS, "overlay busy at umount for "
-				       "%.1f s after every worker exited, then released (no "
-				       "process held it)", ut_now() - t0);
-			c->mounted = false;
+			released(c, t0, "");
 			return;
 		}
-		ut_finding_add(&c->r->findings, UT_LEAK,
-			       "overlay busy at umount (EBUSY) after every worker exited: %s",
-			       n ? who : "no process holds it: a kernel reference");
+		if (!n && kernel_reference(c, m, t0))
+			return;
+		if (n)
+			ut_finding_add(&c->r->findings, UT_LEAK, "overlay busy at umount (EBUSY) "
+				       "after every worker exited: %s", who);
 		c->busy = true;
 	} else if (err == 0) {
 		c->mounted = false;

@@ -16,7 +16,8 @@
  *                          it was released late (the umount detector
  *                          waits for a late release before a leak);
  *   selftest-kref-held     a kernel reference pins the overlay for good:
- *                          leak, "no process holds it: a kernel reference";
+ *                          leak, "no process holds it: a kernel reference",
+ *                          and no kernel thread was releasing files;
  *   selftest-oops-umount   the overlay's umount oopses (kernel BUG) and the
  *                          kernel kills the process that unmounts: crash,
  *                          with the kernel's lines and the step;
@@ -373,7 +374,8 @@ START_TEST(test_vm_survive_oops_and_wedge)
 		check_run_json(&u, dir);
 		check_kref(&u, dir, KREF_LATE_SC, "pass", "after every worker exited, then "
 			   "released (no process held it)");
-		check_kref(&u, dir, KREF_HELD_SC, "leak", "no process holds it: a kernel reference");
+		check_kref(&u, dir, KREF_HELD_SC, "leak", "no process holds it: a kernel reference\n"
+			   "no kernel thread was releasing files");
 		check_emulator(&u, dir);
 		check_kernel_db(&u, dir);
 		check_oops(&u, dir);

@@ -140,6 +140,36 @@ START_TEST(test_mounted_under)
 }
 END_TEST
 
+/*
+ * Kernel threads releasing files: only kernel threads are named (kthreadd,
+ * pid 2, is one; this process is not), each as "pid N (comm) in FN".
+ */
+START_TEST(test_releasers)
+{
+	char buf[2048], self[16];
+	int n = ut_find_releasers(buf, sizeof(buf));
+
+	snprintf(self, sizeof(self), "%d", (int)getpid());
+	ck_assert(ut_is_kthread("2"));
+	ck_assert(!ut_is_kthread(self));
+	ck_assert(!ut_is_kthread("1"));
+	ck_assert(!ut_is_kthread("999999999"));
+	ck_assert_int_ge(n, 0);
+	for (char *p = buf; n && (p = strstr(p, "pid ")); p += 4) {
+		char pid[16], proc[32];
+
+		ck_assert_msg(sscanf(p, "pid %15[0-9] (", pid) == 1, "%s", buf);
+		snprintf(proc, sizeof(proc), "/proc/%s", pid);
+		/* it may have finished since: a gone pid is no user process either */
+		ck_assert_msg(ut_is_kthread(pid) || access(proc, F_OK), "%s", buf);
+		ck_assert_msg(strstr(p, ") in io_ring_exit_work") || strstr(p, ") in delayed_fput") ||
+			      strstr(p, ") in __fput"), "%s", buf);
+	}
+	if (!n)
+		ck_assert_str_eq(buf, "");
+}
+END_TEST
+
 Suite *supervise_suite(void)
 {
 	Suite *s = suite_create("supervise");
@@ -148,6 +178,7 @@ Suite *supervise_suite(void)
 	tcase_add_test(tc, test_msg_roundtrip);
 	tcase_add_test(tc, test_steps);
 	tcase_add_test(tc, test_detector_table);
+	tcase_add_test(tc, test_releasers);
 	tcase_add_test(tc, test_health_probe);
 	tcase_add_test(tc, test_mounted_under);
 	suite_add_tcase(s, tc);
